@@ -1,0 +1,1 @@
+"""Checklists: the data model, the validating loader, and the question-by-question runner."""

@@ -1,0 +1,1 @@
+"""The command line: thin adapters that parse, call the engine, render and exit."""

@@ -1,0 +1,144 @@
+"""`safecheck checkup` (and `safecheck` alone): the guided session, or a scripted run."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+from rich.panel import Panel
+
+from safecheck.checklist.answers_file import ScriptedAsker, load_answers_file
+from safecheck.checklist.loader import load_checklists
+from safecheck.checklist.model import ChecklistSet
+from safecheck.cli.common import err_console, out_console
+from safecheck.cli.prompt import TerminalAsker, install_quick_exit_on_interrupt, read_line
+from safecheck.engine import build_report, run_checkup
+from safecheck.errors import UsageError
+from safecheck.fileio import write_private_file
+from safecheck.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, Translator
+from safecheck.render.terminal import print_summary
+from safecheck.render.text import render_text
+from safecheck.report import Report
+from safecheck.resources import Country, load_resources, render_resources_text
+
+
+def find_country(code: str) -> Country:
+    countries = load_resources()
+    found = countries.get(code.upper())
+    if found is None:
+        raise UsageError(
+            Translator(DEFAULT_LANGUAGE)(
+                "error.unknown_country", code=code, known=", ".join(sorted(countries))
+            )
+        )
+    return found
+
+
+def ask_language(console: Console) -> str:
+    choices = " · ".join(f"[{lang[0]}] {LANGUAGE_NAMES[lang]}" for lang in LANGUAGES)
+    console.print("Language / Langue: " + choices + "   [q] quit / quitter", markup=False)
+    while True:
+        text = read_line(console, "> ").lower()
+        for lang in LANGUAGES:
+            if text in (lang, lang[0], LANGUAGE_NAMES[lang].lower()):
+                return lang
+
+
+BRIEFING_KINDS = ("emergency", "sms", "helpline", "chat")
+
+
+def first_sentence(text: str) -> str:
+    match = re.match(r"(.+?[.!?])(\s|$)", text.strip(), re.DOTALL)
+    return match.group(1) if match else text.strip()
+
+
+def show_briefing(console: Console, t: Translator, country: Country) -> None:
+    """The safety briefing, before any question: short enough to read on one screen."""
+    console.print(
+        Panel(escape(t("briefing.body")), title=escape(t("briefing.title")), border_style="yellow")
+    )
+    console.print(
+        f"[bold]{escape(t('briefing.help_heading'))} — {escape(t.pick(country.name))}[/bold]"
+    )
+    shown = [c for c in country.contacts if c.kind in BRIEFING_KINDS]
+    width = min(16, max((len(c.contact) for c in shown), default=0))
+    for contact in shown:
+        console.print(
+            f"  [bold]{escape(contact.contact.ljust(width))}[/bold]  {escape(t.pick(contact.name))}"
+        )
+    console.print(escape(first_sentence(t.pick(country.protection_order))))
+    console.print(t("briefing.more", country=country.code), style="dim", markup=False)
+    read_line(console, t("briefing.continue") + " ")
+
+
+def report_text(report: Report, t: Translator, country: Country) -> str:
+    heading = t("resources.heading", country=t.pick(country.name))
+    return render_text(report, t, render_resources_text(country, t.lang, heading))
+
+
+def offer_to_save(console: Console, t: Translator, text: str) -> None:
+    console.print()
+    console.print(Panel(escape(t("save.warning")), border_style="yellow"))
+    while True:
+        answer = read_line(console, t("save.prompt") + " ")
+        if not answer:
+            console.print(t("save.not_saved"))
+            return
+        path = Path(answer).expanduser()
+        try:
+            write_private_file(path, text)
+        except UsageError as exc:
+            console.print(t("save.failed", error=str(exc)), style="red", markup=False)
+            continue
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        console.print(t("save.saved", path=str(path), digest=digest), markup=False)
+        return
+
+
+def run(
+    lang: str | None,
+    country_code: str,
+    advocate: bool,
+    answers_file: Path | None,
+    output: Path | None,
+    force: bool,
+    checklist_paths: list[Path] | None,
+) -> None:
+    if answers_file is None and not sys.stdin.isatty():
+        raise UsageError(Translator(lang or DEFAULT_LANGUAGE)("error.no_terminal"))
+    country = find_country(country_code)
+    checklists: ChecklistSet = load_checklists(checklist_paths or None)
+    if answers_file is not None:
+        responses = load_answers_file(answers_file, checklists)
+        t = Translator(lang or DEFAULT_LANGUAGE)
+        answers = run_checkup(checklists, ScriptedAsker(responses))
+        report = build_report(checklists, answers, t, country.code, advocate)
+        text = report_text(report, t, country)
+        if output is not None:
+            write_private_file(output, text, overwrite=force)
+            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            err_console().print(t("save.saved", path=str(output), digest=digest), markup=False)
+        else:
+            sys.stdout.write(text)
+        return
+
+    install_quick_exit_on_interrupt()
+    console = err_console(soft_wrap=False)
+    t = Translator(lang or ask_language(console))
+    show_briefing(console, t, country)
+    answers = run_checkup(checklists, TerminalAsker(console, t, advocate))
+    report = build_report(checklists, answers, t, country.code, advocate)
+    text = report_text(report, t, country)
+    console.print()
+    print_summary(out_console(), report, t)
+    if output is not None:
+        write_private_file(output, text, overwrite=force)
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        console.print(t("save.saved", path=str(output), digest=digest), markup=False)
+    else:
+        offer_to_save(console, t, text)
+    console.print(t("end.goodbye"), style="dim", markup=False)

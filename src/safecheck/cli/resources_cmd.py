@@ -1,0 +1,36 @@
+"""`safecheck resources [--country CC]`: emergency and support contacts."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from safecheck.cli.checkup import find_country
+from safecheck.cli.common import HELP, check_language, handled_errors
+from safecheck.i18n import DEFAULT_LANGUAGE, Translator, language_from_environment
+from safecheck.resources import load_resources, render_resources_text
+
+
+def resources_command(
+    country: Annotated[str, typer.Option("--country", help=HELP("help.option.country"))] = "FR",
+    lang: Annotated[str | None, typer.Option("--lang", help=HELP("help.option.lang"))] = None,
+    list_countries: Annotated[
+        bool, typer.Option("--list", help=HELP("help.option.list_countries"))
+    ] = False,
+) -> None:
+    with handled_errors():
+        check_language(lang)
+        t = Translator(lang or language_from_environment(os.environ) or DEFAULT_LANGUAGE)
+        if list_countries:
+            for code, found in sorted(load_resources().items()):
+                typer.echo(f"{code}  {t.pick(found.name)}")
+            return
+        found = find_country(country)
+        typer.echo(
+            render_resources_text(
+                found, t.lang, t("resources.heading", country=t.pick(found.name))
+            ),
+            nl=False,
+        )

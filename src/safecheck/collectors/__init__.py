@@ -1,0 +1,1 @@
+"""Collectors: read what is on the inspected system, never change it."""
