@@ -40,6 +40,7 @@ class Metadata:
     country: str
     advocate_mode: bool
     data_versions: dict[str, str] = field(default_factory=dict)  # checklist id -> version
+    host: dict[str, str | bool | int] = field(default_factory=dict)  # what a scan inspected
 
 
 @dataclass(frozen=True)

@@ -341,7 +341,8 @@ def check_never_raises(text: str) -> None:
     checklist = parse_checklist(compose_text(text, problems), problems)
     if checklist is None:
         assert problems.items, "a file that does not load must say why"
-    line_count = text.count("\n") + 1
+    # YAML breaks lines on \r\n, \r, \n, NEL and the Unicode line and paragraph separators.
+    line_count = len(re.split("\r\n|[\r\n\x85\u2028\u2029]", text))
     for problem in problems.items:
         assert problem.path == "f.yaml"
         assert 1 <= problem.line <= line_count + 1

@@ -9,9 +9,11 @@ import typer
 
 from safecheck import __version__
 from safecheck.cli import checkup as checkup_flow
+from safecheck.cli.catalog_cmd import app as catalog_app
 from safecheck.cli.checklists_cmd import app as checklists_app
 from safecheck.cli.common import HELP, check_language, choose_language, handled_errors
 from safecheck.cli.resources_cmd import resources_command
+from safecheck.cli.scan_cmd import scan_command
 
 app = typer.Typer(
     name="safecheck",
@@ -21,7 +23,9 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(checklists_app, name="checklists")
+app.add_typer(catalog_app, name="catalog")
 app.command("resources", help=HELP("help.resources"))(resources_command)
+app.command("scan", help=HELP("help.scan"))(scan_command)
 
 LangOption = Annotated[str | None, typer.Option("--lang", help=HELP("help.option.lang"))]
 CountryOption = Annotated[str, typer.Option("--country", help=HELP("help.option.country"))]

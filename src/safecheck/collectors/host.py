@@ -132,6 +132,8 @@ class Host:
     # --- paths -------------------------------------------------------------------------
     def resolve(self, path: str) -> Path:
         """The real location of an inspected-system path, never outside the root."""
+        if "\0" in path:  # read from a file (sshd_config, TryExec=...): os calls would raise
+            raise ReadError(path, ReadProblem.MISSING, "NUL character in the path")
         parts = list(PurePosixPath("/", path).parts[1:])
         resolved: list[str] = []
         hops = 0
@@ -172,7 +174,7 @@ class Host:
         try:
             real = self.resolve(parent or "/") / name
             return os.lstat(real)
-        except (OSError, ReadError):
+        except (OSError, ReadError, ValueError):  # ValueError: a NUL character in `name`
             return None
 
     def stat(self, path: str) -> os.stat_result | None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from rich.console import Console, Group, RenderableType
 from rich.markup import escape
 from rich.panel import Panel
+from rich.table import Table
 from rich.text import Text
 
 from safecheck.checklist.outcomes import Outcome
 from safecheck.i18n import Translator
 from safecheck.model import Severity
+from safecheck.render.text import coverage_status, inspected, scan_summary
 from safecheck.report import Report
 
 SEVERITY_STYLE = {
@@ -82,3 +84,41 @@ def summary_renderables(report: Report, t: Translator) -> list[RenderableType]:
 def print_summary(console: Console, report: Report, t: Translator) -> None:
     for part in summary_renderables(report, t):
         console.print(part)
+
+
+def scan_renderables(report: Report, t: Translator) -> list[RenderableType]:
+    """The scan on screen: a table of findings, then the coverage table."""
+    parts: list[RenderableType] = [
+        Text(t("scan.inspected", what=inspected(report, t)), style="dim"),
+        Text(scan_summary(report, t), style="bold"),
+    ]
+    if report.findings:
+        table = Table(
+            t("scan.col.severity"), t("scan.col.finding"), t("scan.col.where"), expand=True
+        )
+        for finding in report.act_now:
+            first = finding.evidence[0] if finding.evidence else None
+            where = ""
+            if first is not None:
+                where = (first.path or first.process or "") + (
+                    f":{first.line}" if first.line else ""
+                )
+                if len(finding.evidence) > 1:
+                    where += f" (+{len(finding.evidence) - 1})"
+            table.add_row(
+                Text(
+                    t(f"severity.{finding.severity.value}"), style=SEVERITY_STYLE[finding.severity]
+                ),
+                Text(finding.title),
+                Text(where, style="dim"),
+            )
+        parts.append(table)
+        parts.append(Text(t("report.act_intro"), style="yellow"))
+    else:
+        parts.append(Text(t("scan.none")))
+    coverage = Table(t("scan.coverage_title"), "", "", expand=True)
+    for row in report.coverage:
+        coverage.add_row(row.id, coverage_status(report, row.status, t), Text(row.reason))
+    parts.append(coverage)
+    parts.append(Text(t("report.caveat_end"), style="bold"))
+    return parts

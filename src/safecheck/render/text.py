@@ -7,10 +7,11 @@ from datetime import datetime
 
 from safecheck.checklist.outcomes import Outcome
 from safecheck.i18n import LANGUAGE_NAMES, Translator
-from safecheck.model import CoverageStatus, Finding
+from safecheck.model import CoverageStatus, Evidence, Finding
 from safecheck.report import AnsweredItem, Report
 
 WIDTH = 80
+MAX_COMMAND = 300
 
 
 def _wrap(text: str, indent: str = "", first: str | None = None) -> list[str]:
@@ -57,11 +58,38 @@ def _finding(number: int, finding: Finding, t: Translator) -> list[str]:
     if finding.safety_note:
         lines += _wrap(t("report.before_you_act") + " " + finding.safety_note, "    ")
     for evidence in finding.evidence:
-        if evidence.note:
-            lines += _wrap(t("report.advocate_note") + " " + evidence.note, "    ")
+        lines += _evidence_lines(evidence, t)
     if finding.references:
         lines += _wrap(t("report.sources") + " " + "; ".join(finding.references), "    ")
     lines.append("")
+    return lines
+
+
+def _evidence_lines(evidence: Evidence, t: Translator) -> list[str]:
+    """One evidence item: where it was seen first, then the facts that identify it."""
+    if evidence.answer is not None:  # a checklist answer: only the advocate's note matters
+        if evidence.note:
+            return _wrap(t("report.advocate_note") + " " + evidence.note, "    ")
+        return []
+    where = evidence.path or evidence.process or ""
+    if evidence.line:
+        where += f":{evidence.line}"
+    command = evidence.command
+    if command and len(command) > MAX_COMMAND:
+        command = command[:MAX_COMMAND] + " [...]"  # the JSON report keeps it whole
+    facts = [
+        (t("evidence.command"), command),
+        (t("evidence.pid"), str(evidence.pid) if evidence.pid is not None else None),
+        (t("evidence.user"), evidence.user),
+        (t("evidence.port"), str(evidence.port) if evidence.port is not None else None),
+        (t("evidence.modified"), evidence.modified),
+        (t("evidence.remote"), evidence.note),
+        ("SHA-256", evidence.sha256),
+    ]
+    lines = _wrap(f"{t('evidence.seen')} {where}", "        ", "    - ")
+    for label, value in facts:
+        if value:
+            lines += _wrap(f"{label} {value}", "        ", "      ")
     return lines
 
 
@@ -139,10 +167,17 @@ def _not_checked(report: Report, t: Translator) -> list[str]:
     return out
 
 
+def coverage_status(report: Report, status: CoverageStatus, t: Translator) -> str:
+    """The word for a coverage status: questions are "answered", collectors "checked"."""
+    if report.metadata.host and status in (CoverageStatus.OK, CoverageStatus.PARTIAL):
+        return t(f"scan.status.{status.value}")
+    return t(f"coverage.status.{status.value}")
+
+
 def _coverage(report: Report, t: Translator) -> list[str]:
     out = _heading(t("report.coverage"))
     for row in report.coverage:
-        status = t(f"coverage.status.{row.status.value}")
+        status = coverage_status(report, row.status, t)
         out += _wrap(f"{row.id}: {status}. {row.reason}", "    ", "  - ")
     return out
 
@@ -165,3 +200,43 @@ def render_text(report: Report, t: Translator, help_section: str | None = None) 
     out.append("")
     out += _wrap(t("report.caveat_end"))
     return "\n".join(out).rstrip() + "\n"
+
+
+def render_scan_text(report: Report, t: Translator) -> str:
+    """The inspection report: what was found, with evidence, then what was and was not checked."""
+    meta = report.metadata
+    out: list[str] = [t("scan.title"), "=" * WIDTH]
+    out += _wrap(t("report.generated", utc=meta.generated_at, local=local_time(meta.generated_at)))
+    out += _wrap(t("report.tool", version=meta.version))
+    out += _wrap(t("scan.inspected", what=inspected(report, t)))
+    out.append("")
+    out += _wrap(t("scan.caveat"))
+    out += _heading(t("report.summary"))
+    out += _wrap(scan_summary(report, t), "  ", "  ")
+    out += _heading(t("report.act_now"))
+    if report.findings:
+        out += _wrap(t("report.act_intro"))
+        out.append("")
+        for number, finding in enumerate(report.act_now, 1):
+            out += _finding(number, finding, t)
+    else:
+        out += _wrap(t("scan.none"))
+    out += _coverage(report, t)
+    out.append("")
+    out += _wrap(t("report.caveat_end"))
+    return "\n".join(out).rstrip() + "\n"
+
+
+def inspected(report: Report, t: Translator) -> str:
+    host = report.metadata.host
+    platform = str(host.get("platform", ""))
+    if host.get("live"):
+        return t("scan.this_computer", platform=platform)
+    return t("scan.disk", root=str(host.get("root", "")), platform=platform)
+
+
+def scan_summary(report: Report, t: Translator) -> str:
+    counts = dict.fromkeys(("high", "medium", "low", "info"), 0)
+    for finding in report.findings:
+        counts[finding.severity.value] += 1
+    return t("scan.summary", findings=len(report.findings), **counts)

@@ -1,0 +1,1 @@
+"""Analysis: turn collectors' entries into findings, with stable ids and texts."""

@@ -1,0 +1,117 @@
+"""`safecheck scan`: inspect this computer, or a mounted disk, read-only."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress
+
+from safecheck.cli.common import HELP, check_language, err_console, handled_errors, out_console
+from safecheck.collectors.host import Host
+from safecheck.collectors.linux.packages import dpkg_owned_files
+from safecheck.collectors.registry import all_collectors
+from safecheck.errors import ExitCode, UsageError
+from safecheck.fileio import write_private_file
+from safecheck.i18n import DEFAULT_LANGUAGE, Translator, language_from_environment
+from safecheck.model import Severity
+from safecheck.render.json_report import render_json
+from safecheck.render.terminal import scan_renderables
+from safecheck.render.text import render_scan_text
+from safecheck.report import Report
+from safecheck.scan_engine import run_scan
+
+
+class ScanFormat(StrEnum):
+    table = "table"
+    text = "text"
+    json = "json"
+
+
+class Platform(StrEnum):
+    linux = "linux"
+    darwin = "darwin"
+    win32 = "win32"
+
+
+def _host(root: Path | None, platform: Platform) -> Host:
+    if root is None:
+        # psutil is only needed for this computer, not for a disk (--root)
+        from safecheck.collectors.live import live_host  # noqa: PLC0415
+
+        return live_host()
+    if not root.is_dir():
+        raise UsageError(HELP("error.no_such_path", path=str(root)))
+    return Host(platform=platform.value, root=root.resolve(), live=False)
+
+
+def _scan(host: Host, t: Translator, show_progress: bool) -> Report:
+    collectors = all_collectors()
+    if not show_progress:
+        return run_scan(host, collectors, t, owned_files=dpkg_owned_files)
+    with Progress(console=err_console(soft_wrap=False), transient=True) as progress:
+        task = progress.add_task(t("scan.progress", collector=""), total=len(collectors))
+
+        def report(collector: str, done: int, total: int) -> None:
+            progress.update(
+                task,
+                completed=done,
+                total=total,
+                description=t("scan.progress", collector=collector),
+            )
+
+        return run_scan(host, collectors, t, owned_files=dpkg_owned_files, progress=report)
+
+
+def scan_command(
+    root: Annotated[
+        Path | None,
+        typer.Option("--root", metavar="DIR", help=HELP("help.option.root"), file_okay=False),
+    ] = None,
+    platform: Annotated[
+        Platform, typer.Option("--platform", help=HELP("help.option.platform"))
+    ] = Platform.linux,
+    fmt: Annotated[
+        ScanFormat | None, typer.Option("--format", help=HELP("help.option.scan_format"))
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help=HELP("help.option.output")),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help=HELP("help.option.force"))] = False,
+    fail_on: Annotated[
+        str | None, typer.Option("--fail-on", metavar="LEVEL", help=HELP("help.option.fail_on"))
+    ] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help=HELP("help.option.lang"))] = None,
+) -> None:
+    with handled_errors():
+        check_language(lang)
+        t = Translator(lang or language_from_environment(os.environ) or DEFAULT_LANGUAGE)
+        threshold = None
+        if fail_on is not None:
+            try:
+                threshold = Severity(fail_on.lower())
+            except ValueError:
+                raise UsageError(HELP("help.option.fail_on")) from None
+        host = _host(root, platform)
+        if host.live and hasattr(os, "geteuid") and os.geteuid() != 0:
+            err_console().print(t("scan.not_admin"), style="dim", markup=False)
+        report = _scan(host, t, show_progress=sys.stderr.isatty())
+        chosen = fmt or (ScanFormat.table if output is None else ScanFormat.text)
+        if chosen is ScanFormat.table and output is None:
+            console = out_console()
+            for part in scan_renderables(report, t):
+                console.print(part)
+        else:
+            text = render_json(report) if chosen is ScanFormat.json else render_scan_text(report, t)
+            if output is not None:
+                write_private_file(output, text, overwrite=force)
+            else:
+                sys.stdout.write(text)
+        if threshold is not None and any(f.severity >= threshold for f in report.findings):
+            err_console().print(t("scan.fail_on_hit", level=threshold.value), markup=False)
+            raise typer.Exit(int(ExitCode.FINDINGS))

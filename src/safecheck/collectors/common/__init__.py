@@ -1,0 +1,1 @@
+"""Collectors that work the same on every platform: live processes and network sockets."""

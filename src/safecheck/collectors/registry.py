@@ -1,0 +1,18 @@
+"""Every collector, in the order a scan runs them (file reads first, live processes last)."""
+
+from __future__ import annotations
+
+from safecheck.collectors.base import Collector
+from safecheck.collectors.common.network import NetworkCollector
+from safecheck.collectors.common.processes import ProcessesCollector
+from safecheck.collectors.linux import linux_collectors
+from safecheck.collectors.linux.packages import PackagesCollector
+
+
+def all_collectors() -> list[Collector]:
+    return [
+        *linux_collectors(),
+        PackagesCollector(),
+        ProcessesCollector(),
+        NetworkCollector(),
+    ]

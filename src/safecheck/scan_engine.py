@@ -1,0 +1,284 @@
+"""Orchestration of `safecheck scan`: run every collector that applies, judge the entries,
+and build a Report. No terminal I/O; a failing collector becomes a coverage row."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from safecheck import __version__
+from safecheck.analysis.heuristics import Context, Hit, judge
+from safecheck.analysis.rules import Rule, load_rules
+from safecheck.catalog.index import CatalogIndex
+from safecheck.catalog.loader import load_catalog
+from safecheck.collectors.base import Collector, CollectorResult, Entry, Status
+from safecheck.collectors.host import (
+    Host,
+    ProcessInfo,
+    ProcessSource,
+    ReadError,
+    ReadProblem,
+    SocketInfo,
+)
+from safecheck.i18n import Translator
+from safecheck.model import Coverage, CoverageStatus, Evidence, Finding
+from safecheck.report import Metadata, Report
+
+Clock = Callable[[], datetime]
+Progress = Callable[[str, int, int], None]  # collector id, number done, total
+MAX_EVIDENCE = 25  # per finding: enough to act on, not a wall of text
+MAX_HASH_BYTES = 64 * 1024 * 1024
+
+
+class CachedProcessSource:
+    """Reads processes and sockets once per scan, however many collectors ask."""
+
+    def __init__(self, source: ProcessSource) -> None:
+        self._source = source
+        self._processes: list[ProcessInfo] | None = None
+        self._sockets: tuple[list[SocketInfo], bool] | None = None
+
+    def processes(self) -> list[ProcessInfo]:
+        if self._processes is None:
+            self._processes = self._source.processes()
+        return self._processes
+
+    def sockets(self) -> tuple[list[SocketInfo], bool]:
+        if self._sockets is None:
+            self._sockets = self._source.sockets()
+        return self._sockets
+
+
+@dataclass
+class ScanOutcome:
+    findings: list[Finding] = field(default_factory=list)
+    coverage: list[Coverage] = field(default_factory=list)
+    entries: int = 0
+
+
+def _coverage(collector: Collector, result: CollectorResult, t: Translator) -> Coverage:
+    denied = [e for e in result.errors if e.problem is ReadProblem.PERMISSION]
+    other = [
+        e
+        for e in result.errors
+        if e.problem is not ReadProblem.PERMISSION and e.problem is not ReadProblem.MISSING
+    ]
+    details = tuple(str(e) for e in result.errors[:20])
+    if result.status == Status.NOT_APPLICABLE:
+        return Coverage(
+            collector.id,
+            CoverageStatus.NOT_APPLICABLE,
+            t("scan.coverage.not_applicable", reason=result.reason),
+        )
+    if result.status == Status.FAILED:
+        return Coverage(
+            collector.id,
+            CoverageStatus.FAILED,
+            t("scan.coverage.failed", reason=result.reason),
+            details,
+        )
+    if result.status == Status.NEEDS_ADMIN or (
+        denied and not result.entries and not result.checked
+    ):
+        return Coverage(
+            collector.id,
+            CoverageStatus.NEEDS_ADMIN,
+            t("scan.coverage.needs_admin", count=len(denied)),
+            details,
+        )
+    if denied or other:
+        return Coverage(
+            collector.id,
+            CoverageStatus.PARTIAL,
+            t(
+                "scan.coverage.partial",
+                checked=result.checked,
+                denied=len(denied),
+                unreadable=len(other),
+            ),
+            details,
+        )
+    return Coverage(
+        collector.id,
+        CoverageStatus.OK,
+        t("scan.coverage.ok", checked=result.checked, entries=len(result.entries)),
+    )
+
+
+def _applies(collector: Collector, host: Host) -> str | None:
+    """Why a collector does not apply to this host, or None when it does."""
+    if host.platform not in collector.platforms:
+        return f"not for {host.platform}"
+    if collector.live_only and not host.live:
+        return "live only: not read from a disk or folder (--root)"
+    return None
+
+
+def collect(
+    host: Host, collectors: Sequence[Collector], progress: Progress | None = None
+) -> list[tuple[Collector, CollectorResult]]:
+    results: list[tuple[Collector, CollectorResult]] = []
+    for number, collector in enumerate(collectors, 1):
+        if progress:
+            progress(collector.id, number - 1, len(collectors))
+        reason = _applies(collector, host)
+        if reason is not None:
+            result = CollectorResult(status=Status.NOT_APPLICABLE, reason=reason)
+        else:
+            try:
+                result = collector.collect(host)
+            except Exception as exc:  # a collector bug must not stop the scan
+                result = CollectorResult(
+                    status=Status.FAILED, reason=f"{type(exc).__name__}: {exc}"
+                )
+        results.append((collector, result))
+    if progress:
+        progress("", len(collectors), len(collectors))
+    return results
+
+
+def evidence_of(entry: Entry, sha256: str | None) -> Evidence:
+    is_process = entry.kind in ("process", "listener", "connection")
+    return Evidence(
+        path=entry.program if is_process else entry.location,
+        line=entry.line,
+        command=entry.command or (entry.program if not is_process else None),
+        pid=entry.pid,
+        process=entry.name if is_process else None,
+        user=entry.user,
+        port=entry.port,
+        sha256=sha256,
+        modified=entry.modified.astimezone(UTC).isoformat(timespec="seconds")
+        if entry.modified
+        else None,
+        note=entry.remote,
+    )
+
+
+class _Hasher:
+    def __init__(self, host: Host) -> None:
+        self.host = host
+        self.cache: dict[str, str | None] = {}
+
+    def __call__(self, program: str | None) -> str | None:
+        if not program or not program.startswith("/"):
+            return None
+        if program not in self.cache:
+            try:
+                data = self.host.read_bytes(program, MAX_HASH_BYTES)
+                self.cache[program] = hashlib.sha256(data).hexdigest()
+            except ReadError:
+                self.cache[program] = None
+        return self.cache[program]
+
+
+def findings_from_hits(
+    hits: list[Hit],
+    rules: dict[str, Rule],
+    t: Translator,
+    hasher: Callable[[str | None], str | None],
+) -> list[Finding]:
+    grouped: dict[tuple[str, str], list[Hit]] = {}
+    for hit in hits:
+        grouped.setdefault((hit.rule, hit.key), []).append(hit)
+    findings: list[Finding] = []
+    for (rule_id, _key), group in grouped.items():
+        rule = rules[rule_id]
+        first = group[0]
+        values = dict(first.values)
+        references: tuple[str, ...] = ()
+        if first.tool is not None:
+            values["tool"] = first.tool.name
+            values["does"] = t.pick(first.tool.does)
+            references = first.tool.sources
+        values.setdefault("count", str(len(group)))
+        seen: set[Evidence] = set()
+        evidence: list[Evidence] = []
+        for hit in sorted(
+            group, key=lambda h: h.entry.modified or datetime.min.replace(tzinfo=UTC), reverse=True
+        ):
+            item = evidence_of(hit.entry, hasher(hit.entry.program))
+            if item not in seen:
+                seen.add(item)
+                evidence.append(item)
+        findings.append(
+            rule.finding(
+                t, first.entry.collector, tuple(evidence[:MAX_EVIDENCE]), references, **values
+            )
+        )
+    findings.sort(key=lambda f: (-f.severity.rank, -f.confidence.rank, f.id, f.title))
+    return findings
+
+
+def packaged_lookup(owned: set[str], host: Host) -> Callable[[str], bool | None]:
+    """Whether a path belongs to a package; None when there is no package database or the file
+    is not there (a unit naming a missing program is not "installed by hand")."""
+    if not owned:
+        return lambda _path: None
+
+    def packaged(path: str) -> bool | None:
+        if path in owned:
+            return True
+        if not host.exists(path):
+            return None
+            return True
+        # usr-merged systems list /bin/x or /usr/bin/x for the same file
+        other = path[4:] if path.startswith("/usr/") else "/usr" + path
+        return other in owned
+
+    return packaged
+
+
+def run_scan(
+    host: Host,
+    collectors: Sequence[Collector],
+    t: Translator,
+    owned_files: Callable[[Host], set[str]] | None = None,
+    index: CatalogIndex | None = None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    progress: Progress | None = None,
+) -> Report:
+    if host.processes is not None:
+        host.processes = CachedProcessSource(host.processes)
+    now = clock()
+    results = collect(host, collectors, progress)
+    owned: set[str] = set()
+    if owned_files is not None:
+        try:
+            owned = owned_files(host)
+        except (OSError, ReadError):
+            owned = set()
+    ctx = Context(
+        platform=host.platform,
+        index=index or CatalogIndex(load_catalog()),
+        now=now,
+        packaged=packaged_lookup(owned, host),
+    )
+    hits: list[Hit] = []
+    entries = 0
+    for _collector, result in results:
+        entries += len(result.entries)
+        for entry in result.entries:
+            hits.extend(judge(entry, ctx))
+    findings = findings_from_hits(hits, load_rules(), t, _Hasher(host))
+    coverage = [_coverage(c, r, t) for c, r in results]
+    metadata = Metadata(
+        tool="safecheck",
+        version=__version__,
+        generated_at=now.astimezone(UTC).isoformat(timespec="seconds"),
+        language=t.lang,
+        country="",
+        advocate_mode=False,
+        data_versions={},
+        host={
+            "platform": host.platform,
+            "root": str(host.root),
+            "live": host.live,
+            "entries": entries,
+        },
+    )
+    return Report(
+        metadata=metadata, findings=tuple(findings), answers=(), risks=(), coverage=tuple(coverage)
+    )

@@ -1,0 +1,55 @@
+"""The packaged rules: every id the analysis uses exists, in every language."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from safecheck.analysis.heuristics import TOOL_RULES
+from safecheck.analysis.rules import load_rules, parse_rules
+from safecheck.i18n import LANGUAGES, Translator
+
+HEURISTICS = Path(__file__).resolve().parents[2] / "src" / "safecheck" / "analysis"
+
+
+def test_every_rule_used_in_code_is_defined() -> None:
+    used = set(TOOL_RULES.values())
+    for path in HEURISTICS.glob("*.py"):
+        used.update(re.findall(r'"(SC-[A-Z0-9-]+)"', path.read_text(encoding="utf-8")))
+    assert used <= set(load_rules())
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_findings_render_in_every_language(lang: str) -> None:
+    t = Translator(lang)
+    values = {
+        "tool": "T",
+        "does": "D.",
+        "name": "N",
+        "path": "/p",
+        "program": "/x",
+        "port": "5900",
+        "user": "u",
+        "count": "1",
+    }
+    for rule in load_rules().values():
+        finding = rule.finding(t, "test", (), (), **values)
+        assert "{" not in finding.title + finding.explanation, rule.id
+        assert finding.safety_note and finding.steps
+
+
+def test_bad_rules_file(tmp_path: Path) -> None:
+    bad = tmp_path / "rules.yaml"
+    bad.write_text(
+        "version: '1'\nrules:\n  - id: X\n    severity: hgh\n    confidence: low\n"
+        "    category: c\n    title: {en: '{tol}', fr: '{tol}'}\n    explanation: {en: a}\n"
+        "    steps: []\n    safety: {en: a, fr: b}\n",
+        encoding="utf-8",
+    )
+    _, _, problems = parse_rules(bad)
+    text = "\n".join(str(p) for p in problems.items)
+    assert ":4:15:" in text and "hgh" in text
+    assert "unknown placeholder" in text
+    assert "missing key 'fr'" in text
