@@ -205,3 +205,22 @@ def test_internal_error_has_no_traceback(
     code, _, err = invoke(runner, "checkup", "--answers", "x.yaml")
     assert code == 3
     assert "kaboom" in err and "Traceback" not in err
+
+
+def test_scripted_checkup_with_scan(runner: CliRunner, tmp_path: Path) -> None:
+    answers = tmp_path / "a.yaml"
+    answers.write_text("s-android: n\n", encoding="utf-8")
+    code, out, _ = invoke(
+        runner,
+        "checkup",
+        "--lang",
+        "en",
+        "--checklists",
+        str(MINI),
+        "--answers",
+        str(answers),
+        "--scan",
+    )
+    assert code == 0
+    assert "linux.systemd: checked" in out
+    assert "common.processes:" in out

@@ -80,6 +80,8 @@ def test_whole_checkup_in_english(tmp_path: Path) -> None:
     child.sendline("s")
     child.expect("Is protection on\\?")
     child.sendline("n")
+    child.expect("Inspect this computer now\\?")
+    child.sendline("y")
     child.expect("Act on now")
     child.expect("Review with an advocate")
     child.expect("does not mean nothing is there")
@@ -94,6 +96,7 @@ def test_whole_checkup_in_english(tmp_path: Path) -> None:
     assert "Is mail forwarded to an address you do not know? [high]" in text
     assert "Is there an app you do not recognise? (not sure)" in text
     assert stat.S_IMODE(report.stat().st_mode) == 0o600
+    assert "linux.systemd: checked" in text  # the inspection's coverage joined the report
     assert files_in(tmp_path) == ["report.txt"]
 
 
@@ -109,6 +112,8 @@ def test_whole_checkup_in_french_from_the_environment(tmp_path: Path) -> None:
     child.expect("Vos mails sont-ils transférés")
     child.sendline("oui")
     child.expect("Avant d'agir :")
+    child.expect("Inspecter cet ordinateur maintenant")
+    child.sendline("n")
     child.expect("À traiter maintenant")
     child.expect("Tapez le chemin")
     child.sendline("")
@@ -157,6 +162,8 @@ def test_advocate_mode_detail_and_notes(tmp_path: Path) -> None:
     child.expect("Is mail forwarded")
     child.sendline("n")
     child.sendline("")
+    child.expect("Inspect this computer now")
+    child.sendline("n")
     child.expect("Type the path of a file")
     child.sendline("case.txt")
     child.expect(pexpect.EOF)
@@ -166,15 +173,18 @@ def test_advocate_mode_detail_and_notes(tmp_path: Path) -> None:
     assert "Advocate mode" in text
 
 
-@pytest.mark.parametrize("where", ["briefing", "question", "save"])
+@pytest.mark.parametrize("where", ["briefing", "question", "scan", "save"])
 def test_quick_exit_with_q(tmp_path: Path, where: str) -> None:
     child = spawn(tmp_path, "--lang", "en")
     if where != "briefing":
         begin(child)
         child.expect("Do you use Android\\?")
-    if where == "save":
+    if where in ("scan", "save"):
         for answer in ("n", "n", "n"):
             child.sendline(answer)
+        child.expect("Inspect this computer now")
+    if where == "save":
+        child.sendline("n")
         child.expect("Type the path of a file")
     started = time.monotonic()
     child.sendline("q")

@@ -38,6 +38,10 @@ OutputOption = Annotated[
     Path | None, typer.Option("--output", "-o", metavar="FILE", help=HELP("help.option.output"))
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help=HELP("help.option.force"))]
+ScanOption = Annotated[
+    bool | None,
+    typer.Option("--scan/--no-scan", help=HELP("help.option.checkup_scan"), show_default=False),
+]
 ChecklistsOption = Annotated[
     list[Path] | None,
     typer.Option("--checklists", metavar="PATH", help=HELP("help.option.checklists")),
@@ -52,11 +56,12 @@ def _checkup(
     output: Path | None,
     force: bool,
     checklists: list[Path] | None,
+    scan: bool | None,
 ) -> None:
     with handled_errors():
         check_language(lang)
         checkup_flow.run(
-            choose_language(lang), country, advocate, answers, output, force, checklists
+            choose_language(lang), country, advocate, answers, output, force, checklists, scan
         )
 
 
@@ -71,12 +76,13 @@ def root(
     output: OutputOption = None,
     force: ForceOption = False,
     checklists: ChecklistsOption = None,
+    scan: ScanOption = None,
 ) -> None:
     if version:
         typer.echo(f"safecheck {__version__}")
         raise typer.Exit(0)
     if ctx.invoked_subcommand is None:
-        _checkup(lang, country, advocate, answers, output, force, checklists)
+        _checkup(lang, country, advocate, answers, output, force, checklists, scan)
 
 
 @app.command("checkup", help=HELP("help.checkup"))
@@ -88,8 +94,9 @@ def checkup(
     output: OutputOption = None,
     force: ForceOption = False,
     checklists: ChecklistsOption = None,
+    scan: ScanOption = None,
 ) -> None:
-    _checkup(lang, country, advocate, answers, output, force, checklists)
+    _checkup(lang, country, advocate, answers, output, force, checklists, scan)
 
 
 def main() -> None:

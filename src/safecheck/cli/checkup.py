@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from rich.console import Console
@@ -99,6 +100,36 @@ def offer_to_save(console: Console, t: Translator, text: str) -> None:
         return
 
 
+def merge_scan(report: Report, scan: Report) -> Report:
+    """The checkup report with the computer inspection's findings and coverage added."""
+    findings = sorted(report.findings + scan.findings, key=lambda f: f.severity, reverse=True)
+    metadata = replace(report.metadata, host=dict(scan.metadata.host))
+    return replace(
+        report,
+        findings=tuple(findings),
+        coverage=report.coverage + scan.coverage,
+        metadata=metadata,
+    )
+
+
+def live_scan(t: Translator, console: Console | None) -> Report:
+    # psutil is only loaded when the person asks for the inspection
+    from safecheck.cli.scan_cmd import scan_this_computer  # noqa: PLC0415
+
+    return scan_this_computer(t, show_progress=console is not None)
+
+
+def offer_scan(console: Console, t: Translator) -> bool:
+    console.print()
+    console.print(Panel(escape(t("checkup.scan_offer")), border_style="cyan"))
+    while True:
+        answer = read_line(console, t("checkup.scan_prompt") + " ").lower()
+        if answer in ("y", "yes", "o", "oui"):
+            return True
+        if answer in ("n", "no", "non", "s", ""):
+            return False
+
+
 def run(
     lang: str | None,
     country_code: str,
@@ -107,6 +138,7 @@ def run(
     output: Path | None,
     force: bool,
     checklist_paths: list[Path] | None,
+    scan: bool | None = None,
 ) -> None:
     if answers_file is None and not sys.stdin.isatty():
         raise UsageError(Translator(lang or DEFAULT_LANGUAGE)("error.no_terminal"))
@@ -117,6 +149,8 @@ def run(
         t = Translator(lang or DEFAULT_LANGUAGE)
         answers = run_checkup(checklists, ScriptedAsker(responses))
         report = build_report(checklists, answers, t, country.code, advocate)
+        if scan:
+            report = merge_scan(report, live_scan(t, None))
         text = report_text(report, t, country)
         if output is not None:
             write_private_file(output, text, overwrite=force)
@@ -132,6 +166,8 @@ def run(
     show_briefing(console, t, country)
     answers = run_checkup(checklists, TerminalAsker(console, t, advocate))
     report = build_report(checklists, answers, t, country.code, advocate)
+    if scan is True or (scan is None and offer_scan(console, t)):
+        report = merge_scan(report, live_scan(t, console))
     text = report_text(report, t, country)
     console.print()
     print_summary(out_console(), report, t)

@@ -67,6 +67,11 @@ def _scan(host: Host, t: Translator, show_progress: bool) -> Report:
         return run_scan(host, collectors, t, owned_files=dpkg_owned_files, progress=report)
 
 
+def scan_this_computer(t: Translator, show_progress: bool) -> Report:
+    """The live inspection, as the guided checkup offers it."""
+    return _scan(_host(None, Platform.linux), t, show_progress=show_progress)
+
+
 def scan_command(
     root: Annotated[
         Path | None,

