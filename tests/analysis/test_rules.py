@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from safecheck.analysis.heuristics import TOOL_RULES
-from safecheck.analysis.rules import load_rules, parse_rules
+from safecheck.analysis.rules import load_rules, parse_rules, rules_reference
 from safecheck.i18n import LANGUAGES, Translator
 
 HEURISTICS = Path(__file__).resolve().parents[2] / "src" / "safecheck" / "analysis"
@@ -53,3 +53,10 @@ def test_bad_rules_file(tmp_path: Path) -> None:
     assert ":4:15:" in text and "hgh" in text
     assert "unknown placeholder" in text
     assert "missing key 'fr'" in text
+
+
+def test_findings_reference_is_up_to_date() -> None:
+    doc = Path(__file__).resolve().parents[2] / "docs" / "findings.md"
+    assert doc.read_text(encoding="utf-8") == rules_reference(), (
+        "docs/findings.md is out of date: python -m safecheck.analysis.rules > docs/findings.md"
+    )

@@ -142,3 +142,34 @@ def load_rules(path: Path | None = None) -> dict[str, Rule]:
     if problems.items:
         raise DataError(problems.items)
     return rules
+
+
+def rules_reference(lang: str = "en") -> str:
+    """docs/findings.md, made from rules.yaml so the two cannot disagree."""
+    t = Translator(lang)
+    lines = [
+        "# Findings reference",
+        "",
+        "Every finding `safecheck scan` can report, with its stable id, level and texts. Made",
+        "from `src/safecheck/data/rules.yaml` by `python -m safecheck.analysis.rules`; do not",
+        "edit by hand. Checklist answers give findings `SC-CHK-<ITEM-ID>` (see the checklists).",
+        "",
+        "| id | severity | confidence | category | title |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    rules = load_rules()
+    for rule in rules.values():
+        title = t.pick(rule.title).replace("|", "\\|")
+        lines.append(
+            f"| `{rule.id}` | {rule.severity.value} | {rule.confidence.value} | "
+            f"{rule.category} | {title} |"
+        )
+    for rule in rules.values():
+        lines += ["", f"## {rule.id}", "", " ".join(t.pick(rule.explanation).split()), ""]
+        lines += [f"- {t.pick(step)}" for step in rule.steps]
+        lines += ["", "Before acting: " + " ".join(t.pick(rule.safety).split())]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(rules_reference(), end="")

@@ -1,0 +1,509 @@
+"""How `safecheck scan --root` grows with the number of start-up entries.
+
+For each size (default 1k, 10k and 100k entries) a Debian-like root is generated in a temporary
+folder (deleted afterwards; generation is not timed) with the entries spread over the usual
+places:
+  30% systemd units in /etc/systemd/system (half enabled by a multi-user.target.wants link,
+      one in 20 with a drop-in), one ExecStart each;
+  20% cron jobs, 10 lines per /etc/cron.d file;
+  15% XDG autostart .desktop files, in /etc/xdg/autostart and four people's ~/.config/autostart;
+  20% authorized_keys lines (root and the four people);
+  15% dpkg packages (/var/lib/dpkg/status and one info/*.list each; they own the units' and
+      the autostart programs).
+Files are dated a year back, one in 100 this week (recently changed start-up files are a finding).
+A base root with no generated entries is timed too: the fixed cost of a scan.
+
+`run_scan` then runs on each root as `safecheck scan --root` does (live=False, no processes),
+--runs times; printed: entries found, median/min/max time, time per entry, the marginal time per
+entry above the base, and the growth exponent between sizes (1 = linear, 2 = quadratic). A
+breakdown per step and size shows which step grows how. --catalog-factor checks that judging
+does not scan the catalog: the same entries are judged against the catalog and against one
+K times larger.
+
+    python benchmarks/bench_scaling.py [--sizes 1000,10000,100000] [--runs N] [--profile 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import cProfile
+import hashlib
+import math
+import os
+import pstats
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import bench_scan
+
+from safecheck.analysis.heuristics import Context, judge
+from safecheck.catalog.index import CatalogIndex
+from safecheck.catalog.loader import load_catalog
+from safecheck.catalog.model import PLATFORMS, Artifacts, Catalog, PlatformArtifacts, Tool
+from safecheck.collectors.base import Entry
+from safecheck.collectors.host import Host
+from safecheck.collectors.linux.packages import dpkg_owned_files
+from safecheck.collectors.registry import all_collectors
+from safecheck.i18n import Translator
+from safecheck.report import Report
+from safecheck.scan_engine import collect, run_scan
+
+USERS = ("alice", "bob", "carol", "dave")
+SHARES = (
+    ("systemd units", 0.30),
+    ("cron lines", 0.20),
+    ("autostart files", 0.15),
+    ("ssh keys", 0.20),
+    ("dpkg packages", 0.15),
+)
+CRON_LINES_PER_FILE = 10
+OLD = time.time() - 400 * 86400  # most start-up files were written long ago
+RECENT_EVERY = 100
+
+PASSWD = """\
+root:x:0:0:root:/root:/bin/bash
+daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin
+bin:x:2:2:bin:/bin:/usr/sbin/nologin
+www-data:x:33:33:www-data:/var/www:/usr/sbin/nologin
+nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin
+sshd:x:100:65534::/run/sshd:/usr/sbin/nologin
+"""
+CRONTAB = """\
+SHELL=/bin/sh
+PATH=/usr/local/sbin:/usr/local/bin:/sbin:/bin:/usr/sbin:/usr/bin
+17 *\t* * *\troot\tcd / && run-parts --report /etc/cron.hourly
+25 6\t* * *\troot\ttest -x /usr/sbin/anacron || { cd / && run-parts --report /etc/cron.daily; }
+"""
+SSHD_CONFIG = "Include /etc/ssh/sshd_config.d/*.conf\nUsePAM yes\nX11Forwarding yes\n"
+SUDOERS = "Defaults\tenv_reset\nroot\tALL=(ALL:ALL) ALL\n%sudo\tALL=(ALL:ALL) ALL\n"
+BASHRC = "HISTSIZE=1000\nalias ll='ls -alF'\nexport PATH=\"$HOME/.local/bin:$PATH\"\n"
+CRON_SERVICE = """\
+[Unit]
+Description=Regular background program processing daemon
+
+[Service]
+ExecStart=/usr/sbin/cron -f -P $EXTRA_OPTS
+Restart=on-failure
+
+[Install]
+WantedBy=multi-user.target
+"""
+UNIT = """\
+[Unit]
+Description=Benchmark service {i}
+After=network-online.target
+Wants=network-online.target
+
+[Service]
+Type=simple
+User={user}
+ExecStart=/usr/bin/bench-daemon-{i} --config /etc/bench/{i}.conf --foreground
+Restart=on-failure
+RestartSec=5
+
+[Install]
+WantedBy=multi-user.target
+"""
+DROPIN = "[Service]\nEnvironment=BENCH_LEVEL=2\nLimitNOFILE=65536\n"
+DESKTOP = """\
+[Desktop Entry]
+Type=Application
+Name=Bench applet {i}
+Comment=Tray applet number {i}
+Exec=/usr/bin/bench-applet-{i} --tray %U
+Icon=bench-applet
+X-GNOME-Autostart-enabled=true
+"""
+PACKAGE = """\
+Package: {name}
+Status: install ok installed
+Priority: optional
+Section: utils
+Installed-Size: 120
+Maintainer: Bench <bench@example.org>
+Architecture: amd64
+Version: 1.{i}-1
+Description: benchmark package {i}
+ A package made up for the benchmark.
+
+"""
+
+
+@dataclass
+class Layout:
+    """How many of each kind were generated."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    files: int = 0
+
+    @property
+    def generated(self) -> int:
+        return sum(self.counts.values())
+
+
+class Writer:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.folders: set[Path] = set()
+        self.files = 0
+
+    def real(self, path: str) -> Path:
+        return self.root / path.lstrip("/")
+
+    def _parent(self, real: Path) -> None:
+        if real.parent not in self.folders:
+            real.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(real.parent)
+
+    def write(self, path: str, text: str, *, recent: bool = False) -> None:
+        real = self.real(path)
+        self._parent(real)
+        real.write_text(text, encoding="utf-8")
+        if not recent:
+            os.utime(real, (OLD, OLD))
+        self.files += 1
+
+    def link(self, path: str, target: str) -> None:
+        real = self.real(path)
+        self._parent(real)
+        os.symlink(target, real)
+        self.files += 1
+
+    def folder(self, path: str) -> None:
+        self.real(path).mkdir(parents=True, exist_ok=True)
+
+
+def ssh_key_line(number: int) -> str:
+    """A well-formed ed25519 public key (its 32 bytes made from the number), with a comment."""
+    kind = b"ssh-ed25519"
+    raw = hashlib.sha256(f"bench-key-{number}".encode()).digest()
+    blob = len(kind).to_bytes(4, "big") + kind + len(raw).to_bytes(4, "big") + raw
+    return f"ssh-ed25519 {base64.b64encode(blob).decode('ascii')} user{number}@laptop\n"
+
+
+def split_counts(entries: int) -> dict[str, int]:
+    counts = {name: int(entries * share) for name, share in SHARES}
+    counts[SHARES[0][0]] += entries - sum(counts.values())  # rounding goes to the units
+    return counts
+
+
+def _base(w: Writer) -> None:
+    """A small Debian-like system: usr-merged, accounts, stock files; no generated entries."""
+    for name in ("bin", "sbin", "lib"):
+        w.folder(f"/usr/{name}")
+        w.link(f"/{name}", f"usr/{name}")
+    homes = "".join(
+        f"{user}:x:{1000 + n}:{1000 + n}:{user.title()}:/home/{user}:/bin/bash\n"
+        for n, user in enumerate(USERS)
+    )
+    w.write("/etc/passwd", PASSWD + homes)
+    for home in ("/root", *(f"/home/{user}" for user in USERS)):
+        w.write(f"{home}/.bashrc", BASHRC)
+    w.write("/usr/sbin/cron", "\x7fELF")
+    w.write("/usr/sbin/sshd", "\x7fELF")
+    w.write("/usr/lib/systemd/system/cron.service", CRON_SERVICE)
+    w.link(
+        "/etc/systemd/system/multi-user.target.wants/cron.service",
+        "/lib/systemd/system/cron.service",
+    )
+    w.write("/etc/crontab", CRONTAB)
+    w.write("/etc/ssh/sshd_config", SSHD_CONFIG)
+    w.folder("/etc/ssh/sshd_config.d")
+    w.write("/etc/sudoers", SUDOERS)
+    w.folder("/etc/sudoers.d")
+
+
+def generate(root: Path, entries: int) -> Layout:
+    w = Writer(root)
+    _base(w)
+    counts = split_counts(entries) if entries else {name: 0 for name, _ in SHARES}
+    units, cron, autostart, keys, packages = (counts[name] for name, _ in SHARES)
+    owners: dict[int, list[str]] = {}  # package number -> programs it installs
+    etc = "/etc/systemd/system"
+    for i in range(units):
+        name = f"bench-{i:06d}.service"
+        w.write(f"{etc}/{name}", UNIT.format(i=i, user=USERS[i % 4]), recent=i % RECENT_EVERY == 0)
+        if i % 2 == 0:
+            w.link(f"{etc}/multi-user.target.wants/{name}", f"{etc}/{name}")
+        if i % 20 == 0:
+            w.write(f"{etc}/{name}.d/override.conf", DROPIN)
+        if packages:
+            owners.setdefault(i % packages, []).append(f"/usr/bin/bench-daemon-{i}")
+    for start in range(0, cron, CRON_LINES_PER_FILE):
+        lines = "".join(
+            f"{n % 60} {n % 24} * * * root /usr/local/bin/bench-job-{n} --quiet >/dev/null 2>&1\n"
+            for n in range(start, min(start + CRON_LINES_PER_FILE, cron))
+        )
+        number = start // CRON_LINES_PER_FILE
+        w.write(f"/etc/cron.d/bench-{number:05d}", lines, recent=number % RECENT_EVERY == 0)
+    for i in range(autostart):
+        folder = "/etc/xdg/autostart" if i % 5 == 0 else f"/home/{USERS[i % 4]}/.config/autostart"
+        w.write(
+            f"{folder}/bench-applet-{i}.desktop", DESKTOP.format(i=i), recent=i % RECENT_EVERY == 0
+        )
+        if packages:
+            owners.setdefault(i % packages, []).append(f"/usr/bin/bench-applet-{i}")
+    key_files: dict[str, list[str]] = {}
+    for i in range(keys):
+        home = "/root" if i % 5 == 4 else f"/home/{USERS[i % 5]}"
+        key_files.setdefault(f"{home}/.ssh/authorized_keys", []).append(ssh_key_line(i))
+    for path, lines in key_files.items():
+        w.write(path, "".join(lines))
+    status: list[str] = []
+    for i in range(packages):
+        name = f"bench-pkg-{i}"
+        status.append(PACKAGE.format(name=name, i=i))
+        listed = ["/.", "/usr", "/usr/bin", *owners.get(i, []), f"/usr/share/doc/{name}"]
+        listed.append(f"/usr/share/doc/{name}/copyright")
+        w.write(f"/var/lib/dpkg/info/{name}.list", "\n".join(listed) + "\n")
+    base_package = PACKAGE.format(name="base-files", i=0)
+    w.write("/var/lib/dpkg/status", base_package + "".join(status))
+    w.write("/var/lib/dpkg/info/base-files.list", "/.\n/etc\n/etc/crontab\n/usr/sbin/cron\n")
+    return Layout(counts=counts, files=w.files)
+
+
+# --- timing -----------------------------------------------------------------------------------
+
+
+@dataclass
+class SizeResult:
+    size: int
+    layout: Layout
+    generation: float
+    times: list[float]
+    entries: int
+    findings: int
+    steps: list[tuple[str, float, str]]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+
+def scan(root: Path, t: Translator) -> Report:
+    host = Host(platform="linux", root=root.resolve(), live=False)
+    return run_scan(host, all_collectors(), t, owned_files=dpkg_owned_files)
+
+
+def measure(
+    root: Path, size: int, runs: int, t: Translator, layout: Layout, generation: float
+) -> SizeResult:
+    times: list[float] = []
+    report: Report | None = None
+    for _ in range(runs):
+        start = time.perf_counter()
+        report = scan(root, t)
+        times.append(time.perf_counter() - start)
+    assert report is not None
+    host_facts = report.metadata.host
+    entries = int(host_facts.get("entries", 0)) if isinstance(host_facts, dict) else 0
+    steps = bench_scan.breakdown(Host(platform="linux", root=root.resolve(), live=False), t)
+    return SizeResult(size, layout, generation, times, entries, len(report.findings), steps)
+
+
+def _exponent(small: SizeResult, large: SizeResult, base: float) -> float | None:
+    """Growth exponent of the time above the base: log(dt2/dt1) / log(n2/n1)."""
+    first, second = small.median - base, large.median - base
+    if first <= 0 or second <= 0 or large.entries <= small.entries or small.entries <= 0:
+        return None
+    return math.log(second / first) / math.log(large.entries / small.entries)
+
+
+def print_results(results: list[SizeResult], base: SizeResult) -> None:
+    print(
+        f"{'size':>7} {'entries':>8} {'findings':>8} {'files':>7} {'gen s':>6} {'runs':>4} "
+        f"{'median s':>9} {'min s':>7} {'max s':>7} {'us/entry':>9} {'marginal':>9}"
+    )
+    for r in [base, *results]:
+        per = r.median / r.entries * 1e6 if r.entries else 0.0
+        above = r.entries - base.entries
+        marginal = (r.median - base.median) / above * 1e6 if above > 0 else 0.0
+        print(
+            f"{r.size:>7} {r.entries:>8} {r.findings:>8} {r.layout.files:>7} {r.generation:6.1f} "
+            f"{len(r.times):>4} {r.median:9.3f} {min(r.times):7.3f} {max(r.times):7.3f} "
+            f"{per:9.1f} {marginal:9.1f}"
+        )
+    print("\n'marginal' = (median - base median) / (entries - base entries), in microseconds")
+    for small, large in zip(results, results[1:], strict=False):
+        exponent = _exponent(small, large, base.median)
+        above_small = (small.median - base.median) / max(small.entries - base.entries, 1)
+        above_large = (large.median - base.median) / max(large.entries - base.entries, 1)
+        ratio = above_large / above_small if above_small > 0 else float("nan")
+        shown = "n/a" if exponent is None else f"{exponent:.2f}"
+        verdict = "roughly linear" if exponent is not None and exponent < 1.15 else "NOT linear"
+        print(
+            f"{small.size} -> {large.size}: marginal time per entry x{ratio:.2f}, "
+            f"growth exponent {shown}: {verdict}"
+        )
+
+
+def print_steps(results: list[SizeResult]) -> None:
+    """One row per step of run_scan, one column per size, and the exponent largest/smallest."""
+    print(f"{'step (ms, one run)':<34}" + "".join(f"{r.size:>10}" for r in results) + "  exponent")
+    names = [name for name, _, _ in results[0].steps]
+    for index, name in enumerate(names):
+        values = [r.steps[index][1] for r in results]
+        exponent = ""
+        first, last = results[0], results[-1]
+        if values[0] > 0.0005 and values[-1] > 0 and last.entries > first.entries:
+            growth = math.log(values[-1] / values[0]) / math.log(last.entries / first.entries)
+            exponent = f"{growth:8.2f}"
+        print(f"{name:<34}" + "".join(f"{v * 1000:10.1f}" for v in values) + f"  {exponent}")
+    for r in results:
+        produced = "; ".join(
+            f"{n}: {what}" for n, _, what in r.steps if what != "0 entries, 0 checked"
+        )
+        print(f"  {r.size}: {produced}")
+
+
+# --- the catalog is looked up, not scanned ------------------------------------------------------
+
+
+def _renamed(values: tuple[str, ...], copy: int) -> tuple[str, ...]:
+    return tuple(f"{value}-copy{copy}" for value in values)
+
+
+def bigger_catalog(catalog: Catalog, factor: int) -> Catalog:
+    """The catalog and factor-1 copies of each tool under other names (which match nothing)."""
+    tools: list[Tool] = list(catalog.tools)
+    for copy in range(1, factor):
+        for tool in catalog.tools:
+            platforms: dict[str, PlatformArtifacts] = {}
+            for name in PLATFORMS:
+                own = tool.artifacts.on(name)
+                platforms[name] = PlatformArtifacts(
+                    **{key: _renamed(values, copy) for key, values in own.items()}
+                )
+            artifacts = Artifacts(
+                linux=platforms["linux"],
+                darwin=platforms["darwin"],
+                win32=platforms["win32"],
+                domains=_renamed(tool.artifacts.domains, copy),
+            )
+            tools.append(replace(tool, id=f"{tool.id}-copy{copy}", artifacts=artifacts))
+    return Catalog(tools=tuple(tools))
+
+
+def judge_time(entries: list[Entry], index: CatalogIndex, runs: int = 5) -> float:
+    ctx = Context(platform="linux", index=index, now=datetime.now(UTC), packaged=lambda _p: None)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        for entry in entries:
+            judge(entry, ctx)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def catalog_check(root: Path, factor: int) -> None:
+    host = Host(platform="linux", root=root.resolve(), live=False)
+    entries = [e for _, result in collect(host, all_collectors()) for e in result.entries]
+    catalog = load_catalog()
+    large = bigger_catalog(catalog, factor)
+    normal = judge_time(entries, CatalogIndex(catalog))
+    bigger = judge_time(entries, CatalogIndex(large))
+    print(
+        f"judging {len(entries)} entries: catalog of {len(catalog.tools)} tools {normal * 1000:.1f} ms, "
+        f"of {len(large.tools)} tools {bigger * 1000:.1f} ms (x{bigger / normal:.2f} for "
+        f"x{factor} tools): "
+        + ("lookups do not grow with the catalog" if bigger / normal < 1.5 else "GROWS with it")
+    )
+
+
+# --- main -------------------------------------------------------------------------------------
+
+
+def profile(root: Path, t: Translator, top: int) -> None:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    scan(root, t)
+    profiler.disable()
+    stats = pstats.Stats(profiler, stream=sys.stdout)
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
+
+
+def _sizes(text: str) -> list[int]:
+    sizes = sorted({int(part.replace("_", "")) for part in text.split(",") if part.strip()})
+    if not sizes or sizes[0] < 1:
+        raise argparse.ArgumentTypeError("sizes are positive whole numbers, e.g. 1000,10000")
+    return sizes
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Time `safecheck scan --root` on generated roots of growing size and tell "
+        "whether the time grows linearly with the number of entries."
+    )
+    parser.add_argument(
+        "--sizes", type=_sizes, default=[1000, 10000, 100000], help="entries (1000,10000,100000)"
+    )
+    parser.add_argument(
+        "--runs", type=int, help="runs per size (default 5, and 3 from 100000 entries)"
+    )
+    parser.add_argument(
+        "--profile", type=int, metavar="SIZE", help="cProfile one scan of this size's root"
+    )
+    parser.add_argument("--top", type=int, default=25, help="rows of the profile (25)")
+    parser.add_argument(
+        "--catalog-factor", type=int, default=20, metavar="K", help="catalog check: K times (20)"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the generated roots")
+    args = parser.parse_args(argv)
+
+    def runs_for(size: int) -> int:
+        return args.runs if args.runs is not None else (3 if size >= 100000 else 5)
+
+    print(f"safecheck scan --root scaling benchmark, {time.strftime('%Y-%m-%d %H:%M %Z')}")
+    for key, value in bench_scan.describe_machine():
+        if key not in ("processes", "dpkg packages", "running as"):
+            print(f"  {key:<14} {value}")
+    t = Translator("en")
+    folder = Path(tempfile.mkdtemp(prefix="safecheck-scaling-"))
+    try:
+        results: list[SizeResult] = []
+        base_result: SizeResult | None = None
+        for size in [0, *args.sizes]:
+            root = folder / f"root-{size}"
+            start = time.perf_counter()
+            layout = generate(root, size)
+            generation = time.perf_counter() - start
+            result = measure(root, size, runs_for(max(size, 1)), t, layout, generation)
+            print(
+                f"  {size:>7} entries: {layout.files} files generated in {generation:.1f} s "
+                f"({', '.join(f'{k} {v}' for k, v in layout.counts.items())}); "
+                f"scan median {result.median:.3f} s",
+                flush=True,
+            )
+            if size == 0:
+                base_result = result
+            else:
+                results.append(result)
+            if args.profile == size:
+                profile(root, t, args.top)
+            if size and size == args.sizes[0] and args.catalog_factor > 1:
+                catalog_check(root, args.catalog_factor)
+            if size and not args.keep:
+                shutil.rmtree(root)
+        assert base_result is not None
+        print()
+        print_results(results, base_result)
+        print()
+        print_steps([base_result, *results])
+    finally:
+        if args.keep:
+            print(f"roots kept in {folder}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
