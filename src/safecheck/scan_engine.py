@@ -58,6 +58,10 @@ class ScanOutcome:
     entries: int = 0
 
 
+def _reason(text: str, t: Translator) -> str:
+    return t(text) if text.startswith("scan.reason.") else text
+
+
 def _coverage(collector: Collector, result: CollectorResult, t: Translator) -> Coverage:
     denied = [e for e in result.errors if e.problem is ReadProblem.PERMISSION]
     other = [
@@ -70,13 +74,13 @@ def _coverage(collector: Collector, result: CollectorResult, t: Translator) -> C
         return Coverage(
             collector.id,
             CoverageStatus.NOT_APPLICABLE,
-            t("scan.coverage.not_applicable", reason=result.reason),
+            t("scan.coverage.not_applicable", reason=_reason(result.reason, t)),
         )
     if result.status == Status.FAILED:
         return Coverage(
             collector.id,
             CoverageStatus.FAILED,
-            t("scan.coverage.failed", reason=result.reason),
+            t("scan.coverage.failed", reason=_reason(result.reason, t)),
             details,
         )
     if result.status == Status.NEEDS_ADMIN or (
@@ -110,9 +114,9 @@ def _coverage(collector: Collector, result: CollectorResult, t: Translator) -> C
 def _applies(collector: Collector, host: Host) -> str | None:
     """Why a collector does not apply to this host, or None when it does."""
     if host.platform not in collector.platforms:
-        return f"not for {host.platform}"
+        return "scan.reason.platform"
     if collector.live_only and not host.live:
-        return "live only: not read from a disk or folder (--root)"
+        return "scan.reason.live_only"
     return None
 
 

@@ -53,7 +53,9 @@ class CollectorResult:
     errors: list[ReadError] = field(default_factory=list)  # files that could not be read
     checked: int = 0  # how many files, units or processes were looked at
     status: str = Status.OK
-    reason: str = ""  # for NOT_APPLICABLE / FAILED: a short English reason (logged in JSON)
+    # for NOT_APPLICABLE / FAILED: an i18n key ("scan.reason.live_only") or, for an unexpected
+    # error, its technical text
+    reason: str = ""
 
 
 class Collector(Protocol):

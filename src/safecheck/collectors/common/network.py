@@ -65,7 +65,7 @@ class NetworkCollector:
         if source is None:
             return CollectorResult(
                 status=Status.NOT_APPLICABLE,
-                reason="network sockets are only seen on a live system",
+                reason="scan.reason.live_only",
             )
         try:
             sockets, complete = source.sockets()

@@ -66,7 +66,7 @@ class ProcessesCollector:
         source = host.processes
         if source is None:
             return CollectorResult(
-                status=Status.NOT_APPLICABLE, reason="processes are only seen on a live system"
+                status=Status.NOT_APPLICABLE, reason="scan.reason.live_only"
             )
         try:
             processes = source.processes()

@@ -455,7 +455,7 @@ class PackagesCollector:
                 found = True
         if not found:
             result.status = Status.NOT_APPLICABLE
-            result.reason = "no dpkg, rpm, flatpak or snap package data found"
+            result.reason = "scan.reason.no_packages"
         elif not result.entries and result.errors:
             denied = all(e.problem is ReadProblem.PERMISSION for e in result.errors)
             result.status = Status.NEEDS_ADMIN if denied else Status.FAILED
