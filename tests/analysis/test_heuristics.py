@@ -216,3 +216,12 @@ def test_git_settings(ctx: Context) -> None:
     assert rules(judge(monitor, ctx)) == ["SC-LNX-GIT-HOOK"]
     hooks = entry(kind="git-config", name="core.hooksPath", details=(("value", "/x"),))
     assert rules(judge(hooks, ctx)) == ["SC-LNX-GIT-HOOK"]
+
+
+def test_disabled_entries_only_count_for_the_catalog(ctx: Context) -> None:
+    placeholder = entry(
+        kind="cron-script", program="/etc/cron.daily/.placeholder", enabled=False, modified=NOW
+    )
+    assert judge(placeholder, ctx) == []
+    disabled_tool = entry(kind="autostart", program="/usr/bin/ngrok", enabled=False)
+    assert rules(judge(disabled_tool, ctx)) == ["SC-TOOL-TUNNEL"]

@@ -329,7 +329,9 @@ def judge(entry: Entry, ctx: Context) -> list[Hit]:
     """Every rule one entry triggers."""
     hits = list(_catalog_hits(entry, ctx))
     hits += _kind_hits(entry, ctx)
-    if entry.kind not in NOT_STARTUP:
+    # A disabled entry (not executable, hidden by the user, masked) runs nothing: the catalog
+    # may still recognise a tool in it, but the start-up heuristics do not apply.
+    if entry.kind not in NOT_STARTUP and entry.enabled is not False:
         hits += _program_hits(entry, ctx)
         hits += _recent_hit(entry, ctx)
     return hits

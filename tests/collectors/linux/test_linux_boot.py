@@ -313,3 +313,24 @@ def test_dbus_services(root: Path) -> None:
         "/home/alice/.x/helper",
         "session",
     )
+
+
+def test_scripts_the_runner_would_skip_are_disabled(tmp_path: Path) -> None:
+    root = tmp_path
+    write(root, "/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n")
+    write(root, "/etc/NetworkManager/dispatcher.d/01-ifupdown", "#!/bin/sh\n", 0o755)
+    write(root, "/etc/NetworkManager/dispatcher.d/01-ifupdown.dpkg-new", "#!/bin/sh\n", 0o755)
+    write(root, "/etc/NetworkManager/dispatcher.d/.hidden", "#!/bin/sh\n", 0o755)
+    write(root, "/etc/update-motd.d/10-uname", "#!/bin/sh\n", 0o755)
+    write(root, "/etc/update-motd.d/10-uname.bak", "#!/bin/sh\n", 0o755)
+    result = BootCollector().collect(make_host(root))
+    enabled = {
+        e.name: e.enabled for e in result.entries if e.kind in ("network-dispatcher", "motd-script")
+    }
+    assert enabled == {
+        "01-ifupdown": True,
+        "01-ifupdown.dpkg-new": False,
+        ".hidden": False,
+        "10-uname": True,
+        "10-uname.bak": False,
+    }

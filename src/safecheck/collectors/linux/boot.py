@@ -315,6 +315,30 @@ def _init_scripts(reader: Reader) -> None:
             )
 
 
+# run-parts (MOTD scripts) only runs names made of letters, digits, _ and -.
+RUN_PARTS_NAME = re.compile(r"[A-Za-z0-9_-]+")
+# NetworkManager's dispatcher skips hidden files and package-manager leftovers.
+NM_SKIPPED_SUFFIXES = (
+    "~",
+    ".rpmsave",
+    ".rpmorig",
+    ".rpmnew",
+    ".dpkg-old",
+    ".dpkg-dist",
+    ".dpkg-new",
+    ".dpkg-tmp",
+)
+
+
+def _runs(kind: str, name: str) -> bool:
+    """Whether the program that runs this folder would run a file of this name."""
+    if kind == "motd-script":
+        return RUN_PARTS_NAME.fullmatch(name) is not None
+    if kind == "network-dispatcher":
+        return not name.startswith(".") and not name.endswith(NM_SKIPPED_SUFFIXES)
+    return True
+
+
 def _scripts(reader: Reader, entries: Iterable[DirEntry], kind: str) -> None:
     for entry in entries:
         reader.looked_at()
@@ -324,7 +348,7 @@ def _scripts(reader: Reader, entries: Iterable[DirEntry], kind: str) -> None:
             entry.name,
             program=entry.path,
             user="root",
-            enabled=reader.executable(entry.path),
+            enabled=reader.executable(entry.path) and _runs(kind, entry.name),
         )
 
 
