@@ -14,11 +14,11 @@ Files are dated a year back, one in 100 this week (recently changed start-up fil
 A base root with no generated entries is timed too: the fixed cost of a scan.
 
 `run_scan` then runs on each root as `safecheck scan --root` does (live=False, no processes),
---runs times; printed: entries found, median/min/max time, time per entry, the marginal time per
-entry above the base, and the growth exponent between sizes (1 = linear, 2 = quadratic). A
-breakdown per step and size shows which step grows how. --catalog-factor checks that judging
-does not scan the catalog: the same entries are judged against the catalog and against one
-K times larger.
+once untimed, then --runs times; printed: entries found, median/min/max time, time per entry,
+the marginal time per entry above the base, and the growth exponent between sizes (1 = linear,
+2 = quadratic). A breakdown per step and size shows which step grows how. --catalog-factor
+checks that judging does not scan the catalog: the same entries are judged against the catalog
+and against one K times larger.
 
     python benchmarks/bench_scaling.py [--sizes 1000,10000,100000] [--runs N] [--profile 10000]
 """
@@ -29,6 +29,7 @@ import argparse
 import base64
 import cProfile
 import hashlib
+import itertools
 import math
 import os
 import pstats
@@ -49,7 +50,7 @@ from safecheck.catalog.loader import load_catalog
 from safecheck.catalog.model import PLATFORMS, Artifacts, Catalog, PlatformArtifacts, Tool
 from safecheck.collectors.base import Entry
 from safecheck.collectors.host import Host
-from safecheck.collectors.linux.packages import dpkg_owned_files
+from safecheck.collectors.linux.packages import dpkg_owned_among
 from safecheck.collectors.registry import all_collectors
 from safecheck.i18n import Translator
 from safecheck.report import Report
@@ -67,7 +68,7 @@ CRON_LINES_PER_FILE = 10
 OLD = time.time() - 400 * 86400  # most start-up files were written long ago
 RECENT_EVERY = 100
 
-PASSWD = """\
+ACCOUNT_LINES = """\
 root:x:0:0:root:/root:/bin/bash
 daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin
 bin:x:2:2:bin:/bin:/usr/sbin/nologin
@@ -203,7 +204,7 @@ def _base(w: Writer) -> None:
         f"{user}:x:{1000 + n}:{1000 + n}:{user.title()}:/home/{user}:/bin/bash\n"
         for n, user in enumerate(USERS)
     )
-    w.write("/etc/passwd", PASSWD + homes)
+    w.write("/etc/passwd", ACCOUNT_LINES + homes)
     for home in ("/root", *(f"/home/{user}" for user in USERS)):
         w.write(f"{home}/.bashrc", BASHRC)
     w.write("/usr/sbin/cron", "\x7fELF")
@@ -254,8 +255,8 @@ def generate(root: Path, entries: int) -> Layout:
     for i in range(keys):
         home = "/root" if i % 5 == 4 else f"/home/{USERS[i % 5]}"
         key_files.setdefault(f"{home}/.ssh/authorized_keys", []).append(ssh_key_line(i))
-    for path, lines in key_files.items():
-        w.write(path, "".join(lines))
+    for path, key_lines in key_files.items():
+        w.write(path, "".join(key_lines))
     status: list[str] = []
     for i in range(packages):
         name = f"bench-pkg-{i}"
@@ -289,31 +290,32 @@ class SizeResult:
 
 def scan(root: Path, t: Translator) -> Report:
     host = Host(platform="linux", root=root.resolve(), live=False)
-    return run_scan(host, all_collectors(), t, owned_files=dpkg_owned_files)
+    return run_scan(host, all_collectors(), t, owned_files=dpkg_owned_among)
 
 
 def measure(
     root: Path, size: int, runs: int, t: Translator, layout: Layout, generation: float
 ) -> SizeResult:
     times: list[float] = []
-    report: Report | None = None
+    report = scan(root, t)  # not timed: fills the page cache as after the first run
     for _ in range(runs):
         start = time.perf_counter()
         report = scan(root, t)
         times.append(time.perf_counter() - start)
-    assert report is not None
     host_facts = report.metadata.host
     entries = int(host_facts.get("entries", 0)) if isinstance(host_facts, dict) else 0
     steps = bench_scan.breakdown(Host(platform="linux", root=root.resolve(), live=False), t)
     return SizeResult(size, layout, generation, times, entries, len(report.findings), steps)
 
 
-def _exponent(small: SizeResult, large: SizeResult, base: float) -> float | None:
-    """Growth exponent of the time above the base: log(dt2/dt1) / log(n2/n1)."""
-    first, second = small.median - base, large.median - base
-    if first <= 0 or second <= 0 or large.entries <= small.entries or small.entries <= 0:
+def _exponent(small: SizeResult, large: SizeResult, base: SizeResult) -> float | None:
+    """Growth exponent of the time above the base against the entries above it:
+    log(t2 / t1) / log(n2 / n1); 1 for linear growth, 2 for quadratic."""
+    first, second = small.median - base.median, large.median - base.median
+    few, many = small.entries - base.entries, large.entries - base.entries
+    if first <= 0 or second <= 0 or few <= 0 or many <= few:
         return None
-    return math.log(second / first) / math.log(large.entries / small.entries)
+    return math.log(second / first) / math.log(many / few)
 
 
 def print_results(results: list[SizeResult], base: SizeResult) -> None:
@@ -331,8 +333,8 @@ def print_results(results: list[SizeResult], base: SizeResult) -> None:
             f"{per:9.1f} {marginal:9.1f}"
         )
     print("\n'marginal' = (median - base median) / (entries - base entries), in microseconds")
-    for small, large in zip(results, results[1:], strict=False):
-        exponent = _exponent(small, large, base.median)
+    for small, large in itertools.pairwise(results):
+        exponent = _exponent(small, large, base)
         above_small = (small.median - base.median) / max(small.entries - base.entries, 1)
         above_large = (large.median - base.median) / max(large.entries - base.entries, 1)
         ratio = above_large / above_small if above_small > 0 else float("nan")
@@ -344,23 +346,21 @@ def print_results(results: list[SizeResult], base: SizeResult) -> None:
         )
 
 
-def print_steps(results: list[SizeResult]) -> None:
-    """One row per step of run_scan, one column per size, and the exponent largest/smallest."""
-    print(f"{'step (ms, one run)':<34}" + "".join(f"{r.size:>10}" for r in results) + "  exponent")
-    names = [name for name, _, _ in results[0].steps]
-    for index, name in enumerate(names):
-        values = [r.steps[index][1] for r in results]
+def print_steps(base: SizeResult, results: list[SizeResult]) -> None:
+    """One row per step of run_scan, one column per size; the growth exponent of each step
+    between the smallest and the largest generated size."""
+    columns = [base, *results]
+    print(f"{'step (ms, one run)':<32}" + "".join(f"{r.size:>9}" for r in columns) + "  exponent")
+    first, last = results[0], results[-1]
+    for index, (name, _, _) in enumerate(base.steps):
+        values = [r.steps[index][1] for r in columns]
+        low, high = first.steps[index][1], last.steps[index][1]
         exponent = ""
-        first, last = results[0], results[-1]
-        if values[0] > 0.0005 and values[-1] > 0 and last.entries > first.entries:
-            growth = math.log(values[-1] / values[0]) / math.log(last.entries / first.entries)
-            exponent = f"{growth:8.2f}"
-        print(f"{name:<34}" + "".join(f"{v * 1000:10.1f}" for v in values) + f"  {exponent}")
-    for r in results:
-        produced = "; ".join(
-            f"{n}: {what}" for n, _, what in r.steps if what != "0 entries, 0 checked"
-        )
-        print(f"  {r.size}: {produced}")
+        if low > 0.0005 and high > 0 and last.entries > first.entries:
+            exponent = f"{math.log(high / low) / math.log(last.entries / first.entries):8.2f}"
+        print(f"{name:<32}" + "".join(f"{v * 1000:9.1f}" for v in values) + f"  {exponent}")
+    produced = [f"{n}: {what}" for n, _, what in last.steps if what != "does not apply"]
+    print(f"at {last.size}: " + "; ".join(produced))
 
 
 # --- the catalog is looked up, not scanned ------------------------------------------------------
@@ -410,7 +410,8 @@ def catalog_check(root: Path, factor: int) -> None:
     normal = judge_time(entries, CatalogIndex(catalog))
     bigger = judge_time(entries, CatalogIndex(large))
     print(
-        f"judging {len(entries)} entries: catalog of {len(catalog.tools)} tools {normal * 1000:.1f} ms, "
+        f"judging {len(entries)} entries: catalog of {len(catalog.tools)} tools "
+        f"{normal * 1000:.1f} ms, "
         f"of {len(large.tools)} tools {bigger * 1000:.1f} ms (x{bigger / normal:.2f} for "
         f"x{factor} tools): "
         + ("lookups do not grow with the catalog" if bigger / normal < 1.5 else "GROWS with it")
@@ -492,11 +493,12 @@ def main(argv: list[str] | None = None) -> int:
                 catalog_check(root, args.catalog_factor)
             if size and not args.keep:
                 shutil.rmtree(root)
-        assert base_result is not None
+        if base_result is None:
+            raise SystemExit("no base root was measured")
         print()
         print_results(results, base_result)
         print()
-        print_steps([base_result, *results])
+        print_steps(base_result, results)
     finally:
         if args.keep:
             print(f"roots kept in {folder}")

@@ -35,7 +35,7 @@ from safecheck.catalog.index import CatalogIndex
 from safecheck.catalog.loader import load_catalog
 from safecheck.collectors.base import Collector, CollectorResult
 from safecheck.collectors.host import Host
-from safecheck.collectors.linux.packages import dpkg_owned_files
+from safecheck.collectors.linux.packages import dpkg_owned_among
 from safecheck.collectors.live import live_host
 from safecheck.collectors.registry import all_collectors
 from safecheck.i18n import Translator
@@ -45,6 +45,7 @@ from safecheck.scan_engine import (
     _Hasher,
     findings_from_hits,
     packaged_lookup,
+    paths_to_check,
     run_scan,
 )
 
@@ -56,11 +57,12 @@ AIM_RATIO = 3.0
 # --- the machine -------------------------------------------------------------------------------
 
 
-def _first_line_value(path: str, key: str) -> str | None:
+def _first_line_value(path: str, key: str, separator: str = ":") -> str | None:
+    """The value of the first `key<separator>value` line of a file (/proc/cpuinfo style)."""
     try:
         with open(path, encoding="utf-8", errors="replace") as handle:
             for line in handle:
-                name, sep, value = line.partition(":" if ":" in line else "=")
+                name, sep, value = line.partition(separator)
                 if sep and name.strip() == key:
                     return value.strip().strip('"')
     except OSError:
@@ -90,7 +92,7 @@ def describe_machine() -> list[tuple[str, str]]:
         ("CPU", _first_line_value("/proc/cpuinfo", "model name") or platform.processor() or "?"),
         ("cores", str(os.cpu_count())),
         ("RAM", ram),
-        ("OS", _first_line_value("/etc/os-release", "PRETTY_NAME") or platform.platform()),
+        ("OS", _first_line_value("/etc/os-release", "PRETTY_NAME", "=") or platform.platform()),
         ("kernel", platform.release()),
         ("Python", platform.python_version() + f" ({sys.executable})"),
         ("running as", "root" if os.geteuid() == 0 else f"uid {os.geteuid()} (not root)"),
@@ -122,11 +124,22 @@ def timed(function: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def run_process(argv: Sequence[str]) -> float:
+def child_environment(pycache: Path | None) -> dict[str, str]:
+    """The environment of the timed processes. With `pycache`, compiled modules are written
+    and reused there (as after a normal install), even when PYTHONDONTWRITEBYTECODE is set;
+    nothing is written next to the sources."""
+    env = dict(os.environ)
+    if pycache is not None:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(pycache)
+    return env
+
+
+def run_process(argv: Sequence[str], env: dict[str, str]) -> float:
     """Wall time of a command, its output thrown away; it must succeed."""
     start = time.perf_counter()
     completed = subprocess.run(  # noqa: S603 - our own commands, no shell
-        list(argv), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+        list(argv), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False
     )
     elapsed = time.perf_counter() - start
     if completed.returncode != 0:
@@ -142,7 +155,7 @@ def safecheck_command() -> list[str]:
 
 
 def live_scan() -> None:
-    run_scan(live_host(), all_collectors(), Translator("en"), owned_files=dpkg_owned_files)
+    run_scan(live_host(), all_collectors(), Translator("en"), owned_files=dpkg_owned_among)
 
 
 # --- breakdown --------------------------------------------------------------------------------
@@ -173,9 +186,10 @@ def breakdown(host: Host, t: Translator) -> list[tuple[str, float, str]]:
         )
         results.append(result)
     start = time.perf_counter()
-    owned = dpkg_owned_files(host)
+    all_entries = [entry for result in results for entry in result.entries]
+    owned = dpkg_owned_among(host, paths_to_check(all_entries))
     rows.append(
-        ("owned files (dpkg_owned_files)", time.perf_counter() - start, f"{len(owned)} paths")
+        ("owned files (dpkg_owned_among)", time.perf_counter() - start, f"{len(owned or ())} owned")
     )
     start = time.perf_counter()
     index = CatalogIndex(load_catalog())
@@ -225,9 +239,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--runs", type=int, default=7, help="measured runs per measure (7)")
     parser.add_argument("--warmup", type=int, default=1, help="unmeasured runs first (1)")
+    parser.add_argument(
+        "--no-bytecode-cache",
+        action="store_true",
+        help="run the processes with the environment as it is (with PYTHONDONTWRITEBYTECODE=1 "
+        "every start compiles safecheck from source); by default compiled modules are kept in "
+        "a temporary PYTHONPYCACHEPREFIX, as after an install",
+    )
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
+    if args.warmup < 1 and not args.no_bytecode_cache:
+        parser.error("--warmup must be at least 1 to fill the bytecode cache")
 
     print(f"safecheck scan benchmark, {time.strftime('%Y-%m-%d %H:%M %Z')}")
     for key, value in describe_machine():
@@ -245,6 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     t = Translator("en")
     with tempfile.TemporaryDirectory(prefix="safecheck-bench-") as folder:
         plan_file = Path(folder) / "plan.json"
+        env = child_environment(None if args.no_bytecode_cache else Path(folder) / "pycache")
         plan_file.write_text(plan.to_json(), encoding="utf-8")
         command = [*safecheck_command(), "scan", "--format", "json"]
         floor_command = [
@@ -255,13 +279,15 @@ def main(argv: list[str] | None = None) -> int:
             "--quiet",
         ]
         measures = [
-            Measure("(a) safecheck scan --format json (process)", lambda: run_process(command), []),
+            Measure(
+                "(a) safecheck scan --format json (process)", lambda: run_process(command, env), []
+            ),
             Measure("(b) run_scan in-process", lambda: timed(live_scan), []),
             Measure("(c) floor in-process", lambda: timed(lambda: floor.run_floor(plan)), []),
-            Measure("(d) floor.py --plan (process)", lambda: run_process(floor_command), []),
+            Measure("(d) floor.py --plan (process)", lambda: run_process(floor_command, env), []),
             Measure(
                 "(e) python -c 'import safecheck.cli.app'",
-                lambda: run_process([sys.executable, "-c", "import safecheck.cli.app"]),
+                lambda: run_process([sys.executable, "-c", "import safecheck.cli.app"], env),
                 [],
             ),
         ]
@@ -272,7 +298,16 @@ def main(argv: list[str] | None = None) -> int:
             for measure in measures:
                 measure.times.append(measure.run())
 
-    print(f"\n{args.runs} runs each, after {args.warmup} warm-up run(s) (page cache warm)")
+    print(
+        f"\n{args.runs} runs each, after {args.warmup} warm-up run(s) (page cache warm); "
+        "processes: "
+        + (
+            "environment as it is"
+            + (" (PYTHONDONTWRITEBYTECODE=1)" if os.environ.get("PYTHONDONTWRITEBYTECODE") else "")
+            if args.no_bytecode_cache
+            else "compiled modules cached (PYTHONPYCACHEPREFIX)"
+        )
+    )
     print(f"{'measure':<44} {'median ms':>9} {'min ms':>9} {'max ms':>9}")
     for measure in measures:
         print(measure.line())
@@ -284,8 +319,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"of the command (a): start-up and imports (e) {imports * 1000:.0f} ms, "
-        f"scanning (b) {inner * 1000:.0f} ms, the rest (JSON, exit) "
-        f"{(whole - imports - inner) * 1000:.0f} ms"
+        f"scanning (b) {inner * 1000:.0f} ms, the rest {(whole - imports - inner) * 1000:.0f} ms "
+        "(options, lazy imports, first-use costs, JSON, exit)"
     )
     print(
         f"aim 1: command within {AIM_SECONDS:.0f} s: "
@@ -303,7 +338,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\nbreakdown of one in-process run_scan (live host), each step timed once:")
     print_breakdown(breakdown(live_host(), t))
     host = live_host()
-    report = run_scan(host, all_collectors(), t, owned_files=dpkg_owned_files)
+    report = run_scan(host, all_collectors(), t, owned_files=dpkg_owned_among)
     print(f"render_json of the report: {timed(lambda: render_json(report)) * 1000:.1f} ms")
     return 0
 

@@ -147,14 +147,14 @@ class _Recorder:
 def record_plan() -> Plan:
     """Run the real live scan once in-process and record every file and folder it reads."""
     # Imported here: a floor run with --plan must not pay for safecheck's imports.
-    from safecheck.collectors.linux.packages import dpkg_owned_files  # noqa: PLC0415
+    from safecheck.collectors.linux.packages import dpkg_owned_among  # noqa: PLC0415
     from safecheck.collectors.live import live_host  # noqa: PLC0415
     from safecheck.collectors.registry import all_collectors  # noqa: PLC0415
     from safecheck.i18n import Translator  # noqa: PLC0415
     from safecheck.scan_engine import run_scan  # noqa: PLC0415
 
     with _Recorder() as recorder:
-        run_scan(live_host(), all_collectors(), Translator("en"), owned_files=dpkg_owned_files)
+        run_scan(live_host(), all_collectors(), Translator("en"), owned_files=dpkg_owned_among)
     return recorder.plan()
 
 

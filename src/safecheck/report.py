@@ -41,6 +41,7 @@ class Metadata:
     advocate_mode: bool
     data_versions: dict[str, str] = field(default_factory=dict)  # checklist id -> version
     host: dict[str, str | bool | int] = field(default_factory=dict)  # what a scan inspected
+    redacted: bool = False  # names, hosts, home paths, e-mails, phones replaced (redact.py)
 
 
 @dataclass(frozen=True)

@@ -216,10 +216,26 @@ def findings_from_hits(
     return findings
 
 
-def packaged_lookup(owned: set[str], host: Host) -> Callable[[str], bool | None]:
+def other_spelling(path: str) -> str:
+    """usr-merged systems list /bin/x or /usr/bin/x for the same file."""
+    return path[4:] if path.startswith("/usr/") else "/usr" + path
+
+
+def paths_to_check(entries: list[Entry]) -> set[str]:
+    """Every path the analysis may ask "is it packaged?" about, under both spellings."""
+    wanted: set[str] = set()
+    for entry in entries:
+        for path in (entry.program, entry.location):
+            if path and path.startswith("/"):
+                wanted.add(path)
+                wanted.add(other_spelling(path))
+    return wanted
+
+
+def packaged_lookup(owned: set[str] | None, host: Host) -> Callable[[str], bool | None]:
     """Whether a path belongs to a package; None when there is no package database or the file
     is not there (a unit naming a missing program is not "installed by hand")."""
-    if not owned:
+    if owned is None:
         return lambda _path: None
 
     def packaged(path: str) -> bool | None:
@@ -228,9 +244,7 @@ def packaged_lookup(owned: set[str], host: Host) -> Callable[[str], bool | None]
         if not host.exists(path):
             return None
             return True
-        # usr-merged systems list /bin/x or /usr/bin/x for the same file
-        other = path[4:] if path.startswith("/usr/") else "/usr" + path
-        return other in owned
+        return other_spelling(path) in owned
 
     return packaged
 
@@ -239,7 +253,7 @@ def run_scan(
     host: Host,
     collectors: Sequence[Collector],
     t: Translator,
-    owned_files: Callable[[Host], set[str]] | None = None,
+    owned_files: Callable[[Host, set[str]], set[str] | None] | None = None,
     index: CatalogIndex | None = None,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     progress: Progress | None = None,
@@ -248,12 +262,13 @@ def run_scan(
         host.processes = CachedProcessSource(host.processes)
     now = clock()
     results = collect(host, collectors, progress)
-    owned: set[str] = set()
+    all_entries = [entry for _collector, result in results for entry in result.entries]
+    owned: set[str] | None = None
     if owned_files is not None:
         try:
-            owned = owned_files(host)
+            owned = owned_files(host, paths_to_check(all_entries))
         except (OSError, ReadError):
-            owned = set()
+            owned = None
     ctx = Context(
         platform=host.platform,
         index=index or CatalogIndex(load_catalog()),
@@ -261,11 +276,9 @@ def run_scan(
         packaged=packaged_lookup(owned, host),
     )
     hits: list[Hit] = []
-    entries = 0
-    for _collector, result in results:
-        entries += len(result.entries)
-        for entry in result.entries:
-            hits.extend(judge(entry, ctx))
+    for entry in all_entries:
+        hits.extend(judge(entry, ctx))
+    entries = len(all_entries)
     findings = findings_from_hits(hits, load_rules(), t, _Hasher(host))
     coverage = [_coverage(c, r, t) for c, r in results]
     metadata = Metadata(

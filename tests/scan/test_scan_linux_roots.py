@@ -20,7 +20,7 @@ from linux_fakeroot import ALICE_HOME, RSA_KEY, debian_root, folder, link, write
 
 from safecheck.cli.app import app
 from safecheck.collectors.host import Host
-from safecheck.collectors.linux.packages import dpkg_owned_files
+from safecheck.collectors.linux.packages import dpkg_owned_among
 from safecheck.collectors.live import live_host
 from safecheck.collectors.registry import all_collectors
 from safecheck.i18n import Translator
@@ -50,7 +50,7 @@ def packaged_debian_root(root: Path) -> Path:
 def scan(root: Path, lang: str = "en") -> Report:
     host = Host(platform="linux", root=root, live=False)
     return run_scan(
-        host, all_collectors(), Translator(lang), owned_files=dpkg_owned_files, clock=lambda: NOW
+        host, all_collectors(), Translator(lang), owned_files=dpkg_owned_among, clock=lambda: NOW
     )
 
 
@@ -319,7 +319,7 @@ def test_cli_json_on_a_disk(tmp_path: Path) -> None:
     code, out, _ = run("scan", "--root", str(root), "--format", "json")
     assert code == 0
     data = json.loads(out)
-    assert data["schema_version"] == "1.0"
+    assert data["schema_version"] == "1.1"
     assert data["tool"]["name"] == "safecheck"
     assert data["host"] == {
         "platform": "linux",
@@ -400,7 +400,7 @@ def test_live_scan_without_administrator_rights_completes() -> None:
             live_host(),
             all_collectors(),
             Translator("en"),
-            owned_files=dpkg_owned_files,
+            owned_files=dpkg_owned_among,
             clock=lambda: NOW,
         )
         data: dict[str, object] = json.loads(render_json(report))

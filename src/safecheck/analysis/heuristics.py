@@ -148,6 +148,16 @@ HOOK_KINDS = frozenset(
         "systemd-generator",
     }
 )
+RUN_ONLY_WHEN_ENABLED = frozenset(
+    {
+        "cron-script",
+        "motd-script",
+        "network-dispatcher",
+        "init-script",
+        "autostart",
+        "systemd-generator",
+    }
+)
 SYSTEM_PREFIXES = ("/etc/", "/usr/", "/lib/", "/run/", "/var/spool/", "/opt/")
 TOOL_RULES = {
     Category.MONITORING: "SC-TOOL-MONITORING",
@@ -329,9 +339,11 @@ def judge(entry: Entry, ctx: Context) -> list[Hit]:
     """Every rule one entry triggers."""
     hits = list(_catalog_hits(entry, ctx))
     hits += _kind_hits(entry, ctx)
-    # A disabled entry (not executable, hidden by the user, masked) runs nothing: the catalog
-    # may still recognise a tool in it, but the start-up heuristics do not apply.
-    if entry.kind not in NOT_STARTUP and entry.enabled is not False:
+    # A script that is not executable, or an autostart entry the person hid, runs nothing: the
+    # catalog may still recognise a tool in it, but the start-up heuristics do not apply. (A
+    # systemd unit that is not enabled can still be started by another unit or a timer.)
+    inert = entry.enabled is False and entry.kind in RUN_ONLY_WHEN_ENABLED
+    if entry.kind not in NOT_STARTUP and not inert:
         hits += _program_hits(entry, ctx)
         hits += _recent_hit(entry, ctx)
     return hits

@@ -13,7 +13,7 @@ from rich.progress import Progress
 
 from safecheck.cli.common import HELP, check_language, err_console, handled_errors, out_console
 from safecheck.collectors.host import Host
-from safecheck.collectors.linux.packages import dpkg_owned_files
+from safecheck.collectors.linux.packages import dpkg_owned_among
 from safecheck.collectors.registry import all_collectors
 from safecheck.errors import ExitCode, UsageError
 from safecheck.fileio import write_private_file
@@ -52,7 +52,7 @@ def _host(root: Path | None, platform: Platform) -> Host:
 def _scan(host: Host, t: Translator, show_progress: bool) -> Report:
     collectors = all_collectors()
     if not show_progress:
-        return run_scan(host, collectors, t, owned_files=dpkg_owned_files)
+        return run_scan(host, collectors, t, owned_files=dpkg_owned_among)
     with Progress(console=err_console(soft_wrap=False), transient=True) as progress:
         task = progress.add_task(t("scan.progress", collector=""), total=len(collectors))
 
@@ -64,7 +64,7 @@ def _scan(host: Host, t: Translator, show_progress: bool) -> Report:
                 description=t("scan.progress", collector=collector),
             )
 
-        return run_scan(host, collectors, t, owned_files=dpkg_owned_files, progress=report)
+        return run_scan(host, collectors, t, owned_files=dpkg_owned_among, progress=report)
 
 
 def scan_this_computer(t: Translator, show_progress: bool) -> Report:

@@ -19,6 +19,7 @@ from safecheck.collectors.linux.packages import (
     COLLECTOR,
     DpkgPackage,
     PackagesCollector,
+    dpkg_owned_among,
     dpkg_owned_files,
     parse_dpkg_status,
     parse_rpm_header,
@@ -499,3 +500,23 @@ def test_built_headers_parse_back(name: str, version: str, release: str, when: i
         release,
         when,
     )
+
+
+def test_owned_among_answers_only_what_was_asked(tmp_path: Path) -> None:
+    info = tmp_path / "var/lib/dpkg/info"
+    info.mkdir(parents=True)
+    (info / "cron.list").write_bytes(b"/.\n/usr\n/usr/sbin\n/usr/sbin/cron\n/etc/cron.d\n")
+    (info / "bash.list").write_bytes(b"/bin/bash\n/usr/share/doc/bash\n\xff/odd\n")
+    (info / "bash.md5sums").write_bytes(b"/usr/sbin/not-a-list\n")
+    host = Host("linux", tmp_path)
+    wanted = {
+        "/usr/sbin/cron",
+        "/sbin/cron",
+        "/bin/bash",
+        "/usr/bin/bash",
+        "/usr/local/bin/x",
+        "/usr/sbin/not-a-list",
+        "\udcff/odd",
+    }
+    assert dpkg_owned_among(host, wanted) == {"/usr/sbin/cron", "/bin/bash", "\udcff/odd"}
+    assert dpkg_owned_among(Host("linux", tmp_path / "nothing"), wanted) is None

@@ -65,9 +65,7 @@ class ProcessesCollector:
     def collect(self, host: Host) -> CollectorResult:
         source = host.processes
         if source is None:
-            return CollectorResult(
-                status=Status.NOT_APPLICABLE, reason="scan.reason.live_only"
-            )
+            return CollectorResult(status=Status.NOT_APPLICABLE, reason="scan.reason.live_only")
         try:
             processes = source.processes()
         except Exception as exc:  # a failing source must not stop the scan

@@ -147,6 +147,33 @@ def _dpkg_entries(host: Host, result: CollectorResult) -> bool:
     return True
 
 
+def dpkg_owned_among(host: Host, wanted: set[str]) -> set[str] | None:
+    """Which of `wanted` (paths on the inspected system, given under both /usr spellings by
+    the caller) a dpkg package installed; None when there is no dpkg database.
+
+    A scan asks about a few hundred paths; building a set of every installed path (160,000 on
+    a desktop) costs more than looking each .list line up in the small set (measured 93 -> 25
+    ms with benchmarks/bench_scan.py)."""
+    try:
+        info = Host(host.platform, host.resolve(DPKG_INFO), max_bytes=MAX_LIST_BYTES)
+        entries = info.list_dir("/")
+    except ReadError:
+        return None
+    if not any(e.name.endswith(".list") for e in entries):
+        return None
+    targets = {p.encode("utf-8", errors="surrogateescape") for p in wanted}
+    found: set[bytes] = set()
+    for entry in entries:
+        if not entry.name.endswith(".list") or not entry.is_file:
+            continue
+        try:
+            data = info.read_bytes(entry.path)
+        except ReadError:
+            continue
+        found.update(line for line in data.split(b"\n") if line in targets)
+    return {p.decode("utf-8", errors="surrogateescape") for p in found}
+
+
 def dpkg_owned_files(host: Host) -> set[str]:
     """Every path dpkg installed (from /var/lib/dpkg/info/*.list), as on the inspected system.
 
