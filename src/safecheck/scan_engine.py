@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from safecheck import __version__
 from safecheck.analysis.heuristics import Context, Hit, judge
-from safecheck.analysis.rules import Rule, load_rules
+from safecheck.analysis.rules import Rule, load_rules, rules_version
 from safecheck.catalog.index import CatalogIndex
 from safecheck.catalog.loader import load_catalog
 from safecheck.collectors.base import Collector, CollectorResult, Entry, Status
@@ -22,6 +22,7 @@ from safecheck.collectors.host import (
     ReadProblem,
     SocketInfo,
 )
+from safecheck.collectors.system_info import describe_host
 from safecheck.i18n import Translator
 from safecheck.model import Coverage, CoverageStatus, Evidence, Finding
 from safecheck.report import Metadata, Report
@@ -288,12 +289,16 @@ def run_scan(
         language=t.lang,
         country="",
         advocate_mode=False,
-        data_versions={},
+        data_versions={
+            "catalog": f"{len(ctx.index.catalog.tools)} tools",
+            "rules": rules_version(),
+        },
         host={
             "platform": host.platform,
             "root": str(host.root),
             "live": host.live,
             "entries": entries,
+            **describe_host(host),
         },
     )
     return Report(

@@ -174,15 +174,26 @@ def test_bad_targets(tmp_path: Path) -> None:
 
 
 @pytest.mark.usefixtures("anonymous")
-def test_unwritable_folder_is_a_clear_error(tmp_path: Path) -> None:
-    if sys.platform == "win32" or os.geteuid() == 0:
-        pytest.skip("POSIX modes; root writes anywhere")
+def test_unwritable_folder_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = tmp_path / "locked"
     folder.mkdir()
     folder.chmod(0o500)
+    if os.geteuid() == 0:
+        # root writes anywhere: make the system refuse as it refuses an ordinary account
+        real_open = os.open
+
+        def refusing_open(path: object, *args: object, **kwargs: object) -> int:
+            if str(path).startswith(str(folder)):
+                raise PermissionError(13, "Permission denied", str(path))
+            return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(os, "open", refusing_open)
     try:
         with pytest.raises(UsageError, match="cannot write"):
             write_private_file(folder / "r.txt", "x")
+        assert not (folder / "r.txt").exists()
     finally:
         folder.chmod(0o700)
 

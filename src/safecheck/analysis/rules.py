@@ -137,6 +137,12 @@ def parse_rules(path: Path) -> tuple[dict[str, Rule], list[str], Problems]:
 
 
 @functools.cache
+def rules_version(path: Path | None = None) -> str:
+    _, versions, _ = parse_rules(path or packaged_rules_file())
+    return versions[0] if versions else ""
+
+
+@functools.cache
 def load_rules(path: Path | None = None) -> dict[str, Rule]:
     rules, _, problems = parse_rules(path or packaged_rules_file())
     if problems.items:

@@ -12,6 +12,8 @@ from safecheck.cli import checkup as checkup_flow
 from safecheck.cli.catalog_cmd import app as catalog_app
 from safecheck.cli.checklists_cmd import app as checklists_app
 from safecheck.cli.common import HELP, check_language, choose_language, handled_errors
+from safecheck.cli.output import OutputOptions, ReportFormat
+from safecheck.cli.report_cmd import report_command
 from safecheck.cli.resources_cmd import resources_command
 from safecheck.cli.scan_cmd import scan_command
 
@@ -26,6 +28,7 @@ app.add_typer(checklists_app, name="checklists")
 app.add_typer(catalog_app, name="catalog")
 app.command("resources", help=HELP("help.resources"))(resources_command)
 app.command("scan", help=HELP("help.scan"))(scan_command)
+app.command("report", help=HELP("help.report"))(report_command)
 
 LangOption = Annotated[str | None, typer.Option("--lang", help=HELP("help.option.lang"))]
 CountryOption = Annotated[str, typer.Option("--country", help=HELP("help.option.country"))]
@@ -38,6 +41,16 @@ OutputOption = Annotated[
     Path | None, typer.Option("--output", "-o", metavar="FILE", help=HELP("help.option.output"))
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help=HELP("help.option.force"))]
+FormatOption = Annotated[
+    ReportFormat, typer.Option("--format", help=HELP("help.option.report_format"))
+]
+AsciiOption = Annotated[bool, typer.Option("--ascii", help=HELP("help.option.ascii"))]
+RedactOption = Annotated[bool, typer.Option("--redact", help=HELP("help.option.redact"))]
+EncryptOption = Annotated[bool, typer.Option("--encrypt", help=HELP("help.option.encrypt"))]
+PassphraseOption = Annotated[
+    Path | None,
+    typer.Option("--passphrase-file", metavar="FILE", help=HELP("help.option.passphrase_file")),
+]
 ScanOption = Annotated[
     bool | None,
     typer.Option("--scan/--no-scan", help=HELP("help.option.checkup_scan"), show_default=False),
@@ -53,15 +66,14 @@ def _checkup(
     country: str,
     advocate: bool,
     answers: Path | None,
-    output: Path | None,
-    force: bool,
     checklists: list[Path] | None,
     scan: bool | None,
+    options: OutputOptions,
 ) -> None:
     with handled_errors():
         check_language(lang)
         checkup_flow.run(
-            choose_language(lang), country, advocate, answers, output, force, checklists, scan
+            choose_language(lang), country, advocate, answers, checklists, scan, options
         )
 
 
@@ -77,12 +89,18 @@ def root(
     force: ForceOption = False,
     checklists: ChecklistsOption = None,
     scan: ScanOption = None,
+    fmt: FormatOption = ReportFormat.text,
+    ascii_only: AsciiOption = False,
+    redact: RedactOption = False,
+    encrypt: EncryptOption = False,
+    passphrase_file: PassphraseOption = None,
 ) -> None:
     if version:
         typer.echo(f"safecheck {__version__}")
         raise typer.Exit(0)
     if ctx.invoked_subcommand is None:
-        _checkup(lang, country, advocate, answers, output, force, checklists, scan)
+        options = OutputOptions(fmt, output, force, ascii_only, redact, encrypt, passphrase_file)
+        _checkup(lang, country, advocate, answers, checklists, scan, options)
 
 
 @app.command("checkup", help=HELP("help.checkup"))
@@ -95,8 +113,14 @@ def checkup(
     force: ForceOption = False,
     checklists: ChecklistsOption = None,
     scan: ScanOption = None,
+    fmt: FormatOption = ReportFormat.text,
+    ascii_only: AsciiOption = False,
+    redact: RedactOption = False,
+    encrypt: EncryptOption = False,
+    passphrase_file: PassphraseOption = None,
 ) -> None:
-    _checkup(lang, country, advocate, answers, output, force, checklists, scan)
+    options = OutputOptions(fmt, output, force, ascii_only, redact, encrypt, passphrase_file)
+    _checkup(lang, country, advocate, answers, checklists, scan, options)
 
 
 def main() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import sys
 from dataclasses import replace
@@ -16,15 +15,14 @@ from safecheck.checklist.answers_file import ScriptedAsker, load_answers_file
 from safecheck.checklist.loader import load_checklists
 from safecheck.checklist.model import ChecklistSet
 from safecheck.cli.common import err_console, out_console
+from safecheck.cli.output import OutputOptions, write_report
 from safecheck.cli.prompt import TerminalAsker, install_quick_exit_on_interrupt, read_line
 from safecheck.engine import build_report, run_checkup
 from safecheck.errors import UsageError
-from safecheck.fileio import write_private_file
 from safecheck.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, Translator
 from safecheck.render.terminal import print_summary
-from safecheck.render.text import render_text
 from safecheck.report import Report
-from safecheck.resources import Country, load_resources, render_resources_text
+from safecheck.resources import Country, load_resources
 
 
 def find_country(code: str) -> Country:
@@ -76,12 +74,16 @@ def show_briefing(console: Console, t: Translator, country: Country) -> None:
     read_line(console, t("briefing.continue") + " ")
 
 
-def report_text(report: Report, t: Translator, country: Country) -> str:
-    heading = t("resources.heading", country=t.pick(country.name))
-    return render_text(report, t, render_resources_text(country, t.lang, heading))
+def ask_yes_no(console: Console, question: str) -> bool:
+    while True:
+        answer = read_line(console, question + " ").lower()
+        if answer in ("y", "yes", "o", "oui"):
+            return True
+        if answer in ("n", "no", "non"):
+            return False
 
 
-def offer_to_save(console: Console, t: Translator, text: str) -> None:
+def offer_to_save(console: Console, t: Translator, report: Report, options: OutputOptions) -> None:
     console.print()
     console.print(Panel(escape(t("save.warning")), border_style="yellow"))
     while True:
@@ -89,14 +91,16 @@ def offer_to_save(console: Console, t: Translator, text: str) -> None:
         if not answer:
             console.print(t("save.not_saved"))
             return
-        path = Path(answer).expanduser()
+        chosen = replace(options, output=Path(answer).expanduser())
         try:
-            write_private_file(path, text)
+            digest = write_report(
+                report, t, chosen, console, confirm=lambda q: ask_yes_no(console, q)
+            )
         except UsageError as exc:
             console.print(t("save.failed", error=str(exc)), style="red", markup=False)
             continue
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        console.print(t("save.saved", path=str(path), digest=digest), markup=False)
+        if digest is None:  # the person chose not to write into an exposed folder
+            continue
         return
 
 
@@ -122,12 +126,7 @@ def live_scan(t: Translator, console: Console | None) -> Report:
 def offer_scan(console: Console, t: Translator) -> bool:
     console.print()
     console.print(Panel(escape(t("checkup.scan_offer")), border_style="cyan"))
-    while True:
-        answer = read_line(console, t("checkup.scan_prompt") + " ").lower()
-        if answer in ("y", "yes", "o", "oui"):
-            return True
-        if answer in ("n", "no", "non", "s", ""):
-            return False
+    return ask_yes_no(console, t("checkup.scan_prompt"))
 
 
 def run(
@@ -135,11 +134,11 @@ def run(
     country_code: str,
     advocate: bool,
     answers_file: Path | None,
-    output: Path | None,
-    force: bool,
     checklist_paths: list[Path] | None,
-    scan: bool | None = None,
+    scan: bool | None,
+    options: OutputOptions,
 ) -> None:
+    options.check(Translator(lang or DEFAULT_LANGUAGE))
     if answers_file is None and not sys.stdin.isatty():
         raise UsageError(Translator(lang or DEFAULT_LANGUAGE)("error.no_terminal"))
     country = find_country(country_code)
@@ -151,13 +150,7 @@ def run(
         report = build_report(checklists, answers, t, country.code, advocate)
         if scan:
             report = merge_scan(report, live_scan(t, None))
-        text = report_text(report, t, country)
-        if output is not None:
-            write_private_file(output, text, overwrite=force)
-            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-            err_console().print(t("save.saved", path=str(output), digest=digest), markup=False)
-        else:
-            sys.stdout.write(text)
+        write_report(report, t, options, err_console())
         return
 
     install_quick_exit_on_interrupt()
@@ -168,13 +161,10 @@ def run(
     report = build_report(checklists, answers, t, country.code, advocate)
     if scan is True or (scan is None and offer_scan(console, t)):
         report = merge_scan(report, live_scan(t, console))
-    text = report_text(report, t, country)
     console.print()
     print_summary(out_console(), report, t)
-    if output is not None:
-        write_private_file(output, text, overwrite=force)
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        console.print(t("save.saved", path=str(output), digest=digest), markup=False)
+    if options.output is not None:
+        write_report(report, t, options, console, confirm=lambda q: ask_yes_no(console, q))
     else:
-        offer_to_save(console, t, text)
+        offer_to_save(console, t, report, options)
     console.print(t("end.goodbye"), style="dim", markup=False)

@@ -12,16 +12,14 @@ import typer
 from rich.progress import Progress
 
 from safecheck.cli.common import HELP, check_language, err_console, handled_errors, out_console
+from safecheck.cli.output import OutputOptions, ReportFormat, write_report
 from safecheck.collectors.host import Host
 from safecheck.collectors.linux.packages import dpkg_owned_among
 from safecheck.collectors.registry import all_collectors
 from safecheck.errors import ExitCode, UsageError
-from safecheck.fileio import write_private_file
 from safecheck.i18n import DEFAULT_LANGUAGE, Translator, language_from_environment
 from safecheck.model import Severity
-from safecheck.render.json_report import render_json
 from safecheck.render.terminal import scan_renderables
-from safecheck.render.text import render_scan_text
 from safecheck.report import Report
 from safecheck.scan_engine import run_scan
 
@@ -29,7 +27,9 @@ from safecheck.scan_engine import run_scan
 class ScanFormat(StrEnum):
     table = "table"
     text = "text"
+    markdown = "markdown"
     json = "json"
+    html = "html"
 
 
 class Platform(StrEnum):
@@ -92,6 +92,13 @@ def scan_command(
         str | None, typer.Option("--fail-on", metavar="LEVEL", help=HELP("help.option.fail_on"))
     ] = None,
     lang: Annotated[str | None, typer.Option("--lang", help=HELP("help.option.lang"))] = None,
+    ascii_only: Annotated[bool, typer.Option("--ascii", help=HELP("help.option.ascii"))] = False,
+    redact: Annotated[bool, typer.Option("--redact", help=HELP("help.option.redact"))] = False,
+    encrypt: Annotated[bool, typer.Option("--encrypt", help=HELP("help.option.encrypt"))] = False,
+    passphrase_file: Annotated[
+        Path | None,
+        typer.Option("--passphrase-file", metavar="FILE", help=HELP("help.option.passphrase_file")),
+    ] = None,
 ) -> None:
     with handled_errors():
         check_language(lang)
@@ -107,16 +114,18 @@ def scan_command(
             err_console().print(t("scan.not_admin"), style="dim", markup=False)
         report = _scan(host, t, show_progress=sys.stderr.isatty())
         chosen = fmt or (ScanFormat.table if output is None else ScanFormat.text)
-        if chosen is ScanFormat.table and output is None:
+        if chosen is ScanFormat.table and output is None and not redact:
             console = out_console()
             for part in scan_renderables(report, t):
                 console.print(part)
         else:
-            text = render_json(report) if chosen is ScanFormat.json else render_scan_text(report, t)
-            if output is not None:
-                write_private_file(output, text, overwrite=force)
-            else:
-                sys.stdout.write(text)
+            report_format = ReportFormat(
+                ScanFormat.text.value if chosen is ScanFormat.table else chosen.value
+            )
+            options = OutputOptions(
+                report_format, output, force, ascii_only, redact, encrypt, passphrase_file
+            )
+            write_report(report, t, options, err_console())
         if threshold is not None and any(f.severity >= threshold for f in report.findings):
             err_console().print(t("scan.fail_on_hit", level=threshold.value), markup=False)
             raise typer.Exit(int(ExitCode.FINDINGS))

@@ -1,0 +1,138 @@
+"""Writing a report where the person asked: any format, optionally redacted or encrypted,
+with a warning before a folder others may see, and the integrity digest on screen."""
+
+from __future__ import annotations
+
+import getpass
+import platform
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from rich.console import Console
+
+from safecheck import crypto
+from safecheck.errors import UsageError
+from safecheck.fileio import exposed_location, write_encrypted_file, write_private_file
+from safecheck.i18n import Translator
+from safecheck.redact import redact_report
+from safecheck.render.html import render_html
+from safecheck.render.json_report import render_json
+from safecheck.render.markdown import render_markdown
+from safecheck.render.text import render_text
+from safecheck.report import Report
+from safecheck.report_io import report_digest
+from safecheck.resources import load_resources, render_resources_text
+
+
+class ReportFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+    html = "html"
+
+
+@dataclass(frozen=True)
+class OutputOptions:
+    fmt: ReportFormat = ReportFormat.text
+    output: Path | None = None
+    force: bool = False
+    ascii_only: bool = False
+    redact: bool = False
+    encrypt: bool = False
+    passphrase_file: Path | None = None
+
+    def check(self, t: Translator) -> None:
+        if (self.encrypt or self.passphrase_file) and self.output is None:
+            raise UsageError(t("output.encrypt_needs_output"))
+
+
+def help_section(report: Report, t: Translator) -> str | None:
+    """The help contacts of the report's country, rebuilt from the packaged data."""
+    country = load_resources().get(report.metadata.country.upper())
+    if country is None:
+        return None
+    heading = t("resources.heading", country=t.pick(country.name))
+    return render_resources_text(country, t.lang, heading)
+
+
+def render(report: Report, t: Translator, fmt: ReportFormat, ascii_only: bool = False) -> str:
+    contacts = help_section(report, t)
+    if fmt is ReportFormat.json:
+        return render_json(report)
+    if fmt is ReportFormat.markdown:
+        return render_markdown(report, t, contacts)
+    if fmt is ReportFormat.html:
+        return render_html(report, t, contacts)
+    return render_text(report, t, contacts, ascii_only=ascii_only)
+
+
+def ask_passphrase(t: Translator, console: Console) -> str:
+    """Twice, never echoed, never on the command line."""
+    while True:
+        first = getpass.getpass(t("output.passphrase") + " ", stream=sys.stderr)
+        if not first:
+            console.print(t("output.passphrase_empty"), style="red", markup=False)
+            continue
+        note = crypto.passphrase_strength_note(first)
+        if note:
+            console.print(note, style="yellow", markup=False)
+        second = getpass.getpass(t("output.passphrase_again") + " ", stream=sys.stderr)
+        if first == second:
+            return first
+        console.print(t("output.passphrase_mismatch"), style="red", markup=False)
+
+
+def exposed_warning(path: Path, t: Translator) -> str | None:
+    where = exposed_location(path.expanduser())
+    if where is None:
+        return None
+    return t(f"output.exposed.{where.replace(':', '.').replace(' ', '_').lower()}")
+
+
+def write_report(
+    report: Report,
+    t: Translator,
+    options: OutputOptions,
+    console: Console,
+    confirm: Callable[[str], bool] | None = None,
+) -> str | None:
+    """Render and write (or print) the report; returns the digest when a file was written.
+
+    `confirm` asks the person whether to go on after a warning; without it (scripted runs)
+    the warning is printed and the file written, since the path was given on purpose.
+    """
+    options.check(t)
+    if options.redact:
+        # The account and computer names of this machine are known even when no evidence
+        # names them; other names in free text cannot be found (documented limit).
+        report = redact_report(
+            report, extra_names=(getpass.getuser(),), extra_hosts=(platform.node(),)
+        )
+    text = render(report, t, options.fmt, options.ascii_only)
+    if options.output is None:
+        sys.stdout.write(text)
+        return None
+    warning = exposed_warning(options.output, t)
+    if warning:
+        console.print(warning, style="yellow", markup=False)
+        if confirm is not None and not confirm(t("output.write_anyway")):
+            return None
+    digest = report_digest(report)
+    if options.encrypt or options.passphrase_file:
+        passphrase = (
+            crypto.read_passphrase_file(options.passphrase_file)
+            if options.passphrase_file
+            else ask_passphrase(t, console)
+        )
+        blob = crypto.encrypt(text.encode("utf-8"), passphrase)
+        write_encrypted_file(options.output, blob, overwrite=options.force)
+        console.print(
+            t("output.saved_encrypted", path=str(options.output), digest=digest), markup=False
+        )
+    else:
+        write_private_file(options.output, text, overwrite=options.force)
+        console.print(t("save.saved", path=str(options.output), digest=digest), markup=False)
+    return digest
