@@ -216,3 +216,31 @@ def test_quick_exit_with_ctrl_c(tmp_path: Path, where: str) -> None:
     assert elapsed < 1.0
     assert CLEAR in (child.before or "")
     assert files_in(tmp_path) == []
+
+
+def test_encrypted_save_asks_the_passphrase_twice(tmp_path: Path) -> None:
+    child = spawn(tmp_path, "--lang", "en", "--encrypt")
+    begin(child)
+    for answer in ("n", "n", "n"):
+        child.expect(r"\[y/n/\?/c/s/b/h/q\]")
+        child.sendline(answer)
+    child.expect("Inspect this computer now")
+    child.sendline("n")
+    child.expect("Type the path of a file")
+    child.sendline("r.enc")
+    child.expect("Passphrase for the report")
+    child.sendline("a long passphrase for the test")
+    child.expect("The same passphrase again")
+    child.sendline("a different one")
+    child.expect("The two passphrases differ")
+    child.expect("Passphrase for the report")
+    child.sendline("a long passphrase for the test")
+    child.expect("The same passphrase again")
+    child.sendline("a long passphrase for the test")
+    child.expect("Encrypted report saved to r.enc")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    blob = (tmp_path / "r.enc").read_bytes()
+    assert b"Is mail forwarded" not in blob
+    assert files_in(tmp_path) == ["r.enc"]

@@ -138,7 +138,8 @@ def run(
     scan: bool | None,
     options: OutputOptions,
 ) -> None:
-    options.check(Translator(lang or DEFAULT_LANGUAGE))
+    if answers_file is not None:  # interactive runs get the output path at the end
+        options.check(Translator(lang or DEFAULT_LANGUAGE))
     if answers_file is None and not sys.stdin.isatty():
         raise UsageError(Translator(lang or DEFAULT_LANGUAGE)("error.no_terminal"))
     country = find_country(country_code)
