@@ -1,4 +1,4 @@
-"""The findings a scan can report, loaded from `data/rules.yaml` (ids, levels, texts)."""
+"""The findings a scan can report, loaded from `data/rules/*.yaml` (ids, levels, texts)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from safecheck.errors import DataError
+from safecheck.errors import DataError, Problem
 from safecheck.i18n import LANGUAGES, LocalizedText, Translator
 from safecheck.model import Confidence, Evidence, Finding, Severity
 from safecheck.yamlio import (
@@ -72,8 +72,16 @@ def _placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
-def packaged_rules_file() -> Path:
-    return Path(str(resources.files("safecheck"))) / "data" / "rules.yaml"
+def packaged_rules_dir() -> Path:
+    """One YAML file per group of rules (common.yaml, macos.yaml, windows.yaml, phone.yaml...)."""
+    return Path(str(resources.files("safecheck"))) / "data" / "rules"
+
+
+def rule_files(path: Path | None = None) -> list[Path]:
+    folder = path or packaged_rules_dir()
+    if folder.is_file():
+        return [folder]
+    return sorted(p for p in folder.iterdir() if p.suffix == ".yaml")
 
 
 def parse_rules(path: Path) -> tuple[dict[str, Rule], list[str], Problems]:
@@ -138,26 +146,37 @@ def parse_rules(path: Path) -> tuple[dict[str, Rule], list[str], Problems]:
 
 @functools.cache
 def rules_version(path: Path | None = None) -> str:
-    _, versions, _ = parse_rules(path or packaged_rules_file())
-    return versions[0] if versions else ""
+    """The newest version among the rule files."""
+    versions = [v for f in rule_files(path) for v in parse_rules(f)[1] if v]
+    return max(versions) if versions else ""
 
 
 @functools.cache
 def load_rules(path: Path | None = None) -> dict[str, Rule]:
-    rules, _, problems = parse_rules(path or packaged_rules_file())
-    if problems.items:
-        raise DataError(problems.items)
+    """Every rule of every file; a rule id used in two files is an error."""
+    rules: dict[str, Rule] = {}
+    problems = []
+    for file in rule_files(path):
+        found, _, file_problems = parse_rules(file)
+        problems.extend(file_problems.items)
+        for rule_id in found.keys() & rules.keys():
+            problems.append(
+                Problem(str(file), 1, 1, f"rule id '{rule_id}' is also in another file")
+            )
+        rules.update(found)
+    if problems:
+        raise DataError(problems)
     return rules
 
 
 def rules_reference(lang: str = "en") -> str:
-    """docs/findings.md, made from rules.yaml so the two cannot disagree."""
+    """docs/findings.md, made from the rule files so the two cannot disagree."""
     t = Translator(lang)
     lines = [
         "# Findings reference",
         "",
         "Every finding `safecheck scan` can report, with its stable id, level and texts. Made",
-        "from `src/safecheck/data/rules.yaml` by `python -m safecheck.analysis.rules`; do not",
+        "from `src/safecheck/data/rules/*.yaml` by `python -m safecheck.analysis.rules`; do not",
         "edit by hand. Checklist answers give findings `SC-CHK-<ITEM-ID>` (see the checklists).",
         "",
         "| id | severity | confidence | category | title |",
