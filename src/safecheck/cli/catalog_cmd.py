@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import os
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -21,16 +20,19 @@ from safecheck.catalog.loader import (
     validate_catalog,
 )
 from safecheck.catalog.model import PLATFORMS, Category, Tool
-from safecheck.cli.common import HELP, check_language, err_console, handled_errors, out_console
+from safecheck.cli.common import (
+    HELP,
+    LangOption,
+    ListFormat,
+    err_console,
+    handled_errors,
+    out_console,
+    translator,
+)
 from safecheck.errors import ExitCode, UsageError
-from safecheck.i18n import DEFAULT_LANGUAGE, Translator, language_from_environment
+from safecheck.i18n import Translator
 
 app = typer.Typer(help=HELP("help.catalog"), no_args_is_help=True, add_completion=False)
-
-
-class ListFormat(StrEnum):
-    table = "table"
-    json = "json"
 
 
 class CategoryChoice(StrEnum):
@@ -41,14 +43,6 @@ class CategoryChoice(StrEnum):
     parental_control = "parental-control"
     keylogger = "keylogger"
     tunnel = "tunnel"
-
-
-LangOption = Annotated[str | None, typer.Option("--lang", help=HELP("help.option.lang"))]
-
-
-def _translator(lang: str | None) -> Translator:
-    check_language(lang)
-    return Translator(lang or language_from_environment(os.environ) or DEFAULT_LANGUAGE)
 
 
 def _bold(text: str) -> str:
@@ -82,7 +76,7 @@ def list_tools(
     lang: LangOption = None,
 ) -> None:
     with handled_errors():
-        t = _translator(lang)
+        t = translator(lang)
         catalog = load_catalog()
         tools = list(catalog)
         if category is not None:
@@ -116,7 +110,7 @@ def show_tool(
     lang: LangOption = None,
 ) -> None:
     with handled_errors():
-        t = _translator(lang)
+        t = translator(lang)
         catalog = load_catalog()
         tool = catalog.find(tool_id)
         if tool is None:

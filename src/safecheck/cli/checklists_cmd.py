@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -15,24 +13,19 @@ from rich.table import Table
 
 from safecheck.checklist.loader import checklist_files, load_checklists, packaged_checklist_dir
 from safecheck.checklist.loader import validate as validate_files
-from safecheck.cli.common import HELP, check_language, err_console, handled_errors, out_console
+from safecheck.cli.common import (
+    HELP,
+    LangOption,
+    ListFormat,
+    err_console,
+    handled_errors,
+    out_console,
+    translator,
+)
 from safecheck.errors import ExitCode, UsageError
-from safecheck.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator, language_from_environment
+from safecheck.i18n import LANGUAGES
 
 app = typer.Typer(help=HELP("help.checklists"), no_args_is_help=True, add_completion=False)
-
-
-class ListFormat(StrEnum):
-    table = "table"
-    json = "json"
-
-
-LangOption = Annotated[str | None, typer.Option("--lang", help=HELP("help.option.lang"))]
-
-
-def _translator(lang: str | None) -> Translator:
-    check_language(lang)
-    return Translator(lang or language_from_environment(os.environ) or DEFAULT_LANGUAGE)
 
 
 @app.command("list", help=HELP("help.checklists.list"))
@@ -43,7 +36,7 @@ def list_checklists(
     lang: LangOption = None,
 ) -> None:
     with handled_errors():
-        t = _translator(lang)
+        t = translator(lang)
         checklists = load_checklists()
         rows = [
             {
@@ -76,7 +69,7 @@ def show_checklist(
     lang: LangOption = None,
 ) -> None:
     with handled_errors():
-        t = _translator(lang)
+        t = translator(lang)
         checklists = load_checklists()
         checklist = checklists.by_id(checklist_id)
         if checklist is None:

@@ -6,6 +6,8 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -47,6 +49,20 @@ def choose_language(option: str | None) -> str | None:
     if option:
         return option
     return language_from_environment(os.environ)
+
+
+class ListFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+LangOption = Annotated[str | None, typer.Option("--lang", help=HELP("help.option.lang"))]
+
+
+def translator(lang: str | None) -> Translator:
+    """--lang, else the system's language, else English: for commands that ask nothing."""
+    check_language(lang)
+    return Translator(lang or language_from_environment(os.environ) or DEFAULT_LANGUAGE)
 
 
 def check_language(option: str | None) -> None:

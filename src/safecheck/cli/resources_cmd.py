@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from typing import Annotated
 
 import typer
 
 from safecheck.cli.checkup import find_country
-from safecheck.cli.common import HELP, check_language, handled_errors
-from safecheck.i18n import DEFAULT_LANGUAGE, Translator, language_from_environment
+from safecheck.cli.common import HELP, handled_errors, translator
 from safecheck.resources import load_resources, render_resources_text
 
 
@@ -21,8 +19,7 @@ def resources_command(
     ] = False,
 ) -> None:
     with handled_errors():
-        check_language(lang)
-        t = Translator(lang or language_from_environment(os.environ) or DEFAULT_LANGUAGE)
+        t = translator(lang)
         if list_countries:
             for code, found in sorted(load_resources().items()):
                 typer.echo(f"{code}  {t.pick(found.name)}")

@@ -11,13 +11,13 @@ from typing import Annotated
 import typer
 from rich.progress import Progress
 
-from safecheck.cli.common import HELP, check_language, err_console, handled_errors, out_console
+from safecheck.cli.common import HELP, err_console, handled_errors, out_console, translator
 from safecheck.cli.output import OutputOptions, ReportFormat, write_report
 from safecheck.collectors.host import Host
 from safecheck.collectors.linux.packages import dpkg_owned_among
 from safecheck.collectors.registry import all_collectors
 from safecheck.errors import ExitCode, UsageError
-from safecheck.i18n import DEFAULT_LANGUAGE, Translator, language_from_environment
+from safecheck.i18n import Translator
 from safecheck.model import Severity
 from safecheck.render.terminal import scan_renderables
 from safecheck.report import Report
@@ -101,8 +101,7 @@ def scan_command(
     ] = None,
 ) -> None:
     with handled_errors():
-        check_language(lang)
-        t = Translator(lang or language_from_environment(os.environ) or DEFAULT_LANGUAGE)
+        t = translator(lang)
         threshold = None
         if fail_on is not None:
             try:
