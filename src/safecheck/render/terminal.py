@@ -55,14 +55,15 @@ def summary_renderables(report: Report, t: Translator) -> list[RenderableType]:
                     (f"  [{level}]", SEVERITY_STYLE[finding.severity]),
                 )
             )
-            for step in finding.steps:
-                blocks.append(Text.assemble((t("report.what_to_do") + " ", "bold"), step))
+            # The safety note comes first: it is to be read before any step is taken.
             if finding.safety_note:
                 blocks.append(
                     Text.assemble(
                         (t("report.before_you_act") + " ", "bold yellow"), finding.safety_note
                     )
                 )
+            for step in finding.steps:
+                blocks.append(Text.assemble((t("report.what_to_do") + " ", "bold"), step))
         parts.append(Panel(Group(*blocks), title=escape(t("report.act_now")), border_style="red"))
     else:
         parts.append(Panel(Text(t("report.act_none")), title=escape(t("report.act_now"))))
