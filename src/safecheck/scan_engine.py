@@ -63,6 +63,13 @@ def _reason(text: str, t: Translator) -> str:
     return t(text) if text.startswith("scan.reason.") else text
 
 
+def _with_reason(text: str, reason: str, t: Translator) -> str:
+    """A collector's own advice (e.g. how to grant Full Disk Access) after the generic row."""
+    if reason.startswith("scan.reason."):
+        return f"{text} {t(reason)}"
+    return text
+
+
 def _coverage(collector: Collector, result: CollectorResult, t: Translator) -> Coverage:
     denied = [e for e in result.errors if e.problem is ReadProblem.PERMISSION]
     other = [
@@ -90,20 +97,25 @@ def _coverage(collector: Collector, result: CollectorResult, t: Translator) -> C
         return Coverage(
             collector.id,
             CoverageStatus.NEEDS_ADMIN,
-            t("scan.coverage.needs_admin", count=len(denied)),
+            _with_reason(t("scan.coverage.needs_admin", count=len(denied)), result.reason, t),
             details,
         )
     if denied or other:
+        text = t(
+            "scan.coverage.partial",
+            checked=result.checked,
+            denied=len(denied),
+            unreadable=len(other),
+        )
+        return Coverage(
+            collector.id, CoverageStatus.PARTIAL, _with_reason(text, result.reason, t), details
+        )
+    if not result.checked and not result.entries:
+        # "0 read" must not look like "checked, nothing wrong": none of its places exist here
         return Coverage(
             collector.id,
-            CoverageStatus.PARTIAL,
-            t(
-                "scan.coverage.partial",
-                checked=result.checked,
-                denied=len(denied),
-                unreadable=len(other),
-            ),
-            details,
+            CoverageStatus.NOT_APPLICABLE,
+            t("scan.coverage.not_applicable", reason=t("scan.reason.nothing_there")),
         )
     return Coverage(
         collector.id,
@@ -262,6 +274,9 @@ def run_scan(
     if host.processes is not None:
         host.processes = CachedProcessSource(host.processes)
     now = clock()
+    # Collectors for other operating systems are left out, not listed as "not applicable":
+    # a Linux report does not need fifteen rows about macOS and Windows.
+    collectors = [c for c in collectors if host.platform in c.platforms]
     results = collect(host, collectors, progress)
     all_entries = [entry for _collector, result in results for entry in result.entries]
     owned: set[str] | None = None

@@ -131,6 +131,13 @@ NOT_STARTUP = frozenset(
         "kernel-module",
         "polkit-rule",
         "git-config",
+        # macOS facts that are not start-up entries (judged in analysis/macos.py)
+        "app",
+        "tcc-grant",
+        "macos-sharing",
+        "config-profile",
+        "mdm-enrollment",
+        "managed-preference",
         "ld-preload",
         "pam-exec",
     }
@@ -337,8 +344,17 @@ def _recent_hit(entry: Entry, ctx: Context) -> Iterator[Hit]:
 
 def judge(entry: Entry, ctx: Context) -> list[Hit]:
     """Every rule one entry triggers."""
+    if entry.collector.startswith("windows."):
+        # Windows entries have their own rules (paths, commands and keys differ)
+        from safecheck.analysis.windows import judge_windows  # noqa: PLC0415 - imports us
+
+        return judge_windows(entry, ctx)
     hits = list(_catalog_hits(entry, ctx))
     hits += _kind_hits(entry, ctx)
+    if entry.collector.startswith("macos."):
+        from safecheck.analysis.macos import judge_macos  # noqa: PLC0415 - imports us
+
+        hits += judge_macos(entry, ctx)
     # A script that is not executable, or an autostart entry the person hid, runs nothing: the
     # catalog may still recognise a tool in it, but the start-up heuristics do not apply. (A
     # systemd unit that is not enabled can still be started by another unit or a timer.)

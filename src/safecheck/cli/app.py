@@ -12,6 +12,7 @@ from safecheck.cli import checkup as checkup_flow
 from safecheck.cli.catalog_cmd import app as catalog_app
 from safecheck.cli.checklists_cmd import app as checklists_app
 from safecheck.cli.common import HELP, check_language, choose_language, handled_errors
+from safecheck.cli.indicators_cmd import app as indicators_app
 from safecheck.cli.output import OutputOptions, ReportFormat
 from safecheck.cli.report_cmd import report_command
 from safecheck.cli.resources_cmd import resources_command
@@ -26,6 +27,7 @@ app = typer.Typer(
 )
 app.add_typer(checklists_app, name="checklists")
 app.add_typer(catalog_app, name="catalog")
+app.add_typer(indicators_app, name="indicators")
 app.command("resources", help=HELP("help.resources"))(resources_command)
 app.command("scan", help=HELP("help.scan"))(scan_command)
 app.command("report", help=HELP("help.report"))(report_command)

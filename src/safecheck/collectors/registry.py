@@ -7,12 +7,16 @@ from safecheck.collectors.common.network import NetworkCollector
 from safecheck.collectors.common.processes import ProcessesCollector
 from safecheck.collectors.linux import linux_collectors
 from safecheck.collectors.linux.packages import PackagesCollector
+from safecheck.collectors.macos import macos_collectors
+from safecheck.collectors.windows import windows_collectors
 
 
 def all_collectors() -> list[Collector]:
     return [
         *linux_collectors(),
         PackagesCollector(),
+        *macos_collectors(),
+        *windows_collectors(),
         ProcessesCollector(),
         NetworkCollector(),
     ]

@@ -1,0 +1,130 @@
+"""A whole scan of a Windows disk: real hives, planted entries, a damaged hive."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from win_fakeroot import (
+    ANYDESK_IMAGE,
+    CONFIG,
+    host,
+    plant,
+    shared_hive,
+    software_hive,
+    task_xml,
+    windows_root,
+)
+
+from safecheck import scan_engine
+from safecheck.analysis import heuristics
+from safecheck.analysis.windows import judge_windows
+from safecheck.collectors.base import Entry
+from safecheck.collectors.host import Host
+from safecheck.collectors.windows import windows_collectors
+from safecheck.i18n import Translator
+from safecheck.model import CoverageStatus, Severity
+from safecheck.report import Report
+
+
+@pytest.fixture(autouse=True)
+def windows_judge(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Until heuristics.judge hands Windows entries to judge_windows, do it here."""
+
+    def judge(entry: Entry, ctx: heuristics.Context) -> list[heuristics.Hit]:
+        if entry.collector.startswith("windows."):
+            return judge_windows(entry, ctx)
+        return heuristics.judge(entry, ctx)
+
+    monkeypatch.setattr(scan_engine, "judge", judge)
+
+
+def scan(root: Path) -> Report:
+    return scan_engine.run_scan(
+        host(root),
+        windows_collectors(),
+        Translator("en"),
+        clock=lambda: datetime(2026, 11, 1, tzinfo=UTC),
+    )
+
+
+def test_benign_disk(tmp_path: Path) -> None:
+    root = windows_root(tmp_path)
+    report = scan(root)
+    serious = {f.id for f in report.findings if f.severity >= Severity.MEDIUM}
+    # The shared SYSTEM hive has Remote Desktop switched on: the only question it raises.
+    assert serious == {"SC-WIN-RDP-ENABLED"}
+    coverage = {c.id: c for c in report.coverage}
+    assert coverage["windows.services"].status is CoverageStatus.OK
+    assert coverage["windows.wmi"].status is CoverageStatus.NOT_APPLICABLE
+    assert "WMI" in coverage["windows.wmi"].reason
+
+
+def test_planted_disk(tmp_path: Path) -> None:
+    root = windows_root(tmp_path)
+    plant(
+        root / "Users/alice/NTUSER.DAT",
+        {
+            "Software\\Microsoft\\Windows\\CurrentVersion\\Run": {
+                "Updater": "string:C:\\Users\\Public\\upd.exe"
+            }
+        },
+    )
+    plant(
+        root / CONFIG / "SYSTEM",
+        {
+            "ControlSet001\\Services\\anydesk": {
+                "ImagePath": ANYDESK_IMAGE,
+                "Start": "dword:0x2",
+            }
+        },
+    )
+    software_hive(
+        root,
+        {
+            "Microsoft\\Windows NT\\CurrentVersion\\Image File Execution Options\\utilman.exe": {
+                "Debugger": "string:C:\\Windows\\System32\\cmd.exe"
+            }
+        },
+    )
+    (root / "Windows/System32/Tasks/Sync").write_bytes(
+        task_xml("powershell.exe", "-w hidden -enc SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQA")
+    )
+    report = scan(root)
+    ids = {f.id for f in report.findings}
+    assert {
+        "SC-WIN-ODD-LOCATION",
+        "SC-TOOL-REMOTE-ACCESS",
+        "SC-WIN-IFEO-DEBUGGER",
+        "SC-WIN-DOWNLOAD-EXEC",
+        "SC-WIN-RDP-ENABLED",
+    } <= ids
+    anydesk = next(f for f in report.findings if f.id == "SC-TOOL-REMOTE-ACCESS")
+    assert "AnyDesk" in anydesk.title
+    assert anydesk.evidence[0].path == "HKLM\\SYSTEM\\CurrentControlSet\\Services\\anydesk"
+    task = next(f for f in report.findings if f.id == "SC-WIN-DOWNLOAD-EXEC")
+    assert task.evidence[0].path == "C:\\Windows\\System32\\Tasks\\Sync"
+    assert "{" not in "".join(f.title + f.explanation for f in report.findings)
+
+
+def test_damaged_hives_are_coverage_rows(tmp_path: Path) -> None:
+    root = windows_root(tmp_path, users=("alice",), system=False)
+    shared_hive("corrupted_system_hive", root / CONFIG / "SYSTEM")
+    (root / CONFIG / "SOFTWARE").write_bytes(b"regf" + bytes(4096))
+    (root / "Users/alice/NTUSER.DAT").write_bytes(b"\0" * 10)
+    report = scan(root)
+    coverage = {c.id: c for c in report.coverage}
+    for collector in ("windows.registry", "windows.services", "windows.remote", "windows.defender"):
+        assert coverage[collector].status is CoverageStatus.PARTIAL, collector
+    assert any("damaged hive" in d for d in coverage["windows.services"].details)
+    assert not any(c.status is CoverageStatus.FAILED for c in report.coverage)
+
+
+def test_linux_disk_is_not_applicable(tmp_path: Path) -> None:
+    linux = scan_engine.run_scan(
+        Host(platform="linux", root=tmp_path), windows_collectors(), Translator("fr")
+    )
+    # Collectors for another operating system are left out of the report altogether.
+    assert linux.coverage == ()
+    assert linux.findings == ()
