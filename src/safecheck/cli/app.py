@@ -14,6 +14,7 @@ from safecheck.cli.checklists_cmd import app as checklists_app
 from safecheck.cli.common import HELP, check_language, choose_language, handled_errors
 from safecheck.cli.indicators_cmd import app as indicators_app
 from safecheck.cli.output import OutputOptions, ReportFormat
+from safecheck.cli.phone_cmd import phone_command
 from safecheck.cli.report_cmd import report_command
 from safecheck.cli.resources_cmd import resources_command
 from safecheck.cli.scan_cmd import scan_command
@@ -31,6 +32,7 @@ app.add_typer(indicators_app, name="indicators")
 app.command("resources", help=HELP("help.resources"))(resources_command)
 app.command("scan", help=HELP("help.scan"))(scan_command)
 app.command("report", help=HELP("help.report"))(report_command)
+app.command("phone", help=HELP("help.phone"))(phone_command)
 
 LangOption = Annotated[str | None, typer.Option("--lang", help=HELP("help.option.lang"))]
 CountryOption = Annotated[str, typer.Option("--country", help=HELP("help.option.country"))]

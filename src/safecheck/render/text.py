@@ -136,6 +136,8 @@ def report_title(report: Report, t: Translator) -> str:
         return t("report.title_combined")
     if is_checkup(report):
         return t("report.title")
+    if report.metadata.host.get("platform") == "android":
+        return t("phone.title")
     return t("scan.title")
 
 
@@ -151,6 +153,8 @@ def local_time(iso: str) -> str:
 def inspected(report: Report, t: Translator) -> str:
     host = report.metadata.host
     platform = str(host.get("platform", ""))
+    if platform == "android":  # the phone check puts its own description there
+        return str(host.get("root", ""))
     if host.get("live"):
         return t("scan.this_computer", platform=platform)
     return t("scan.disk", root=str(host.get("root", "")), platform=platform)

@@ -1,0 +1,174 @@
+"""`safecheck phone`: check an Android phone connected by USB, read-only, through adb."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from safecheck.cli.common import HELP, check_language, err_console, handled_errors
+from safecheck.cli.output import OutputOptions, ReportFormat, write_report
+from safecheck.collectors.live import SubprocessRunner
+from safecheck.errors import DataError, QuickExit, UsageError
+from safecheck.i18n import DEFAULT_LANGUAGE, Translator, language_from_environment
+from safecheck.indicators import STALKERWARE, load_installed
+from safecheck.phone.adb import Adb, AdbError
+from safecheck.phone.check import IndicatorsLookup
+from safecheck.phone.engine import run_phone_check
+from safecheck.phone.parsers import Device
+
+READY = "device"
+ADB_TIMEOUT = 30.0  # seconds per adb command; `dumpsys package packages` can take a while
+_STATE_KEYS = {
+    "unauthorized": "phone.state.unauthorized",
+    "offline": "phone.state.offline",
+    "no permissions": "phone.state.no_permissions",
+}
+
+
+def installed_indicators() -> tuple[IndicatorsLookup | None, str]:
+    """The installed stalkerware/watchware list as a package lookup, and its commit.
+
+    No list: (None, ""), and the report says in coverage how to get one. A damaged list is
+    reported on screen and treated as missing, so the phone's other checks still run."""
+    try:
+        indicators = load_installed()
+    except DataError as exc:
+        console = err_console()
+        for problem in exc.problems:
+            console.print(str(problem), markup=False, style="yellow")
+        return None, ""
+    if indicators is None:
+        return None, ""
+
+    def lookup(package: str) -> tuple[str, str] | None:
+        apps = indicators.by_package(package)
+        if not apps:
+            return None
+        # A package listed as both (WiseMo) is reported as the more serious kind.
+        app = next((a for a in apps if a.type == STALKERWARE), apps[0])
+        return app.name, app.type
+
+    return lookup, indicators.commit[:12]
+
+
+# How the installed stalkerware/watchware list is turned into a lookup (package -> (app name,
+# "stalkerware" | "watchware")); set by the indicators module's owner. None: no list installed.
+indicators_lookup_factory: Callable[[], tuple[IndicatorsLookup | None, str]] = installed_indicators
+
+
+def search_path(adb_path: Path | None) -> str | None:
+    """The folder to find `adb` in: the one given (or the given program's folder), else None
+    (the system folders, never the user's PATH)."""
+    if adb_path is None:
+        return None
+    path = adb_path.expanduser()
+    return str(path.parent if path.is_file() else path)
+
+
+def not_ready_message(device: Device, t: Translator) -> str:
+    key = _STATE_KEYS.get(device.state)
+    if key is not None:
+        return t(key, serial=device.serial)
+    return t("phone.state.other", serial=device.serial, state=device.state)
+
+
+def pick_device(
+    devices: list[Device],
+    serial: str | None,
+    t: Translator,
+    ask: Callable[[list[Device]], Device] | None,
+) -> Device:
+    """The phone to read, or a UsageError that says what to do. `ask` chooses among several
+    ready phones on a terminal; without it (no terminal) several phones is an error."""
+    serials = ", ".join(f"{d.serial} ({d.state})" for d in devices)
+    if serial is not None:
+        chosen = next((d for d in devices if d.serial == serial), None)
+        if chosen is None:
+            raise UsageError(t("phone.not_connected", serial=serial, serials=serials or "-"))
+        if chosen.state != READY:
+            raise UsageError(not_ready_message(chosen, t))
+        return chosen
+    ready = [d for d in devices if d.state == READY]
+    if not ready:
+        if devices:
+            raise UsageError("\n".join(not_ready_message(d, t) for d in devices))
+        raise UsageError(t("phone.no_device"))
+    if len(ready) == 1:
+        return ready[0]
+    if ask is None:
+        raise UsageError(t("phone.several", serials=", ".join(d.serial for d in ready)))
+    return ask(ready)
+
+
+def _asker(t: Translator, console: Console) -> Callable[[list[Device]], Device]:
+    def ask(ready: list[Device]) -> Device:
+        console.print(t("phone.choose"), markup=False)
+        for number, device in enumerate(ready, 1):
+            console.print(f"  {number}. {device.model or '?'}  {device.serial}", markup=False)
+        while True:
+            console.print(t("phone.choice_prompt") + " ", end="", markup=False)
+            try:
+                answer = input().strip().lower()
+            except EOFError:
+                raise QuickExit from None
+            if answer == "q":
+                raise QuickExit
+            if answer.isdigit() and 1 <= int(answer) <= len(ready):
+                return ready[int(answer) - 1]
+
+    return ask
+
+
+def phone_command(
+    serial: Annotated[
+        str | None, typer.Option("--serial", "-s", metavar="S", help=HELP("help.option.serial"))
+    ] = None,
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", help=HELP("help.option.report_format"))
+    ] = ReportFormat.text,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help=HELP("help.option.output")),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help=HELP("help.option.force"))] = False,
+    lang: Annotated[str | None, typer.Option("--lang", help=HELP("help.option.lang"))] = None,
+    no_redact: Annotated[
+        bool, typer.Option("--no-redact", help=HELP("help.option.no_redact"))
+    ] = False,
+    adb_path: Annotated[
+        Path | None,
+        typer.Option("--adb-path", metavar="PATH", help=HELP("help.option.adb_path")),
+    ] = None,
+) -> None:
+    with handled_errors():
+        check_language(lang)
+        t = Translator(lang or language_from_environment(os.environ) or DEFAULT_LANGUAGE)
+        console = err_console()
+        console.print(t("phone.read_only"), markup=False)
+        adb = Adb(SubprocessRunner(search_path=search_path(adb_path)), timeout=ADB_TIMEOUT)
+        try:
+            devices = adb.devices()
+        except AdbError as exc:
+            raise UsageError(t(exc.key, **exc.values)) from None
+        interactive = sys.stdin.isatty() and sys.stderr.isatty()
+        device = pick_device(devices, serial, t, _asker(t, console) if interactive else None)
+        console.print(
+            t("phone.reading", model=device.model or "?", serial=device.serial), markup=False
+        )
+        lookup, version = indicators_lookup_factory()
+        report = run_phone_check(
+            adb,
+            device.serial,
+            t,
+            lookup,
+            redact_accounts=not no_redact,
+            indicators_version=version,
+        )
+        write_report(report, t, OutputOptions(fmt, output, force), console)
+        console.print(t("phone.reminder"), style="bold", markup=False)

@@ -1,0 +1,97 @@
+"""A fake `adb` program for the phone tests: it replays outputs recorded by hand, in the real
+formats, from tests/fixtures/adb/<scenario>/ (falling back to the `clean` scenario), so the real
+subprocess path of SubprocessRunner runs. `hang.txt` lists first words (`shell`, `devices`) on
+which it hangs instead; every call is logged as one JSON line to FAKE_ADB_LOG."""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from safecheck.collectors.live import SubprocessRunner
+from safecheck.phone.adb import Adb
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "adb"
+ECHAP = Path(__file__).resolve().parents[3] / "shared" / "data" / "echap"
+# The phone's clock in the clean recording: date +%s = 1710068520
+NOW = datetime(2024, 3, 10, 11, 2, 0, tzinfo=UTC)
+
+SCRIPT = """#!{python}
+import json, os, re, sys, time
+from pathlib import Path
+
+args = sys.argv[1:]
+log = os.environ.get("FAKE_ADB_LOG")
+if log:
+    with open(log, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(args) + "\\n")
+scenario = Path(os.environ["FAKE_ADB_SCENARIO"])
+folders = [scenario, scenario.parent / "clean"]
+serial = None
+if args[:1] == ["-s"]:
+    serial, args = args[1], args[2:]
+hang = scenario / "hang.txt"
+if args and hang.exists() and args[0] in hang.read_text().split():
+    time.sleep(60)
+if args[:1] == ["shell"]:
+    devices = next(f / "devices_-l.txt" for f in folders if (f / "devices_-l.txt").exists())
+    ready = [l.split()[0] for l in devices.read_text().splitlines() if " device " in l + " "]
+    if serial not in ready:
+        sys.stderr.write("error: device '%s' not found\\n" % serial)
+        sys.exit(1)
+    args = args[1:]
+slug = re.sub(r"[^A-Za-z0-9._-]+", "_", " ".join(args)).strip("_")
+for folder in folders:
+    recorded = folder / (slug + ".txt")
+    if recorded.exists():
+        sys.stdout.write(recorded.read_text(encoding="utf-8"))
+        code = folder / (slug + ".exit")
+        sys.exit(int(code.read_text()) if code.exists() else 0)
+sys.stderr.write("fake adb: nothing recorded for %r\\n" % slug)
+sys.exit(1)
+"""
+
+
+def install_fake_adb(folder: Path) -> Path:
+    """Writes the fake `adb` program into `folder` (created) and returns the folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    program = folder / "adb"
+    program.write_text(SCRIPT.format(python=sys.executable), encoding="utf-8")
+    program.chmod(program.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    return folder
+
+
+def use_scenario(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, scenario: str) -> Path:
+    """Selects a recorded scenario; returns the log file of the calls."""
+    log = tmp_path / "adb-calls.jsonl"
+    monkeypatch.setenv("FAKE_ADB_SCENARIO", str(FIXTURES / scenario))
+    monkeypatch.setenv("FAKE_ADB_LOG", str(log))
+    return log
+
+
+def make_adb(bin_dir: Path, timeout: float = 20.0) -> Adb:
+    return Adb(SubprocessRunner(search_path=str(bin_dir)), timeout=timeout)
+
+
+def echap_lookup() -> dict[str, tuple[str, str]]:
+    """package -> (app name, type) from the saved Echap ioc.yaml and watchware.yaml."""
+    import yaml  # noqa: PLC0415
+
+    found: dict[str, tuple[str, str]] = {}
+    for name in ("ioc.yaml", "watchware.yaml"):
+        path = ECHAP / name
+        if not path.exists():
+            continue
+        for app in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            for package in app.get("packages") or []:
+                found.setdefault(str(package), (str(app["name"]), str(app.get("type", ""))))
+    return found
+
+
+def can_run_scripts() -> bool:
+    return os.name == "posix"

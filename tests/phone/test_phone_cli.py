@@ -1,0 +1,148 @@
+"""`safecheck phone` through typer, with the fake adb: choosing the phone, clear messages when
+none is ready, the report on stdout, the reminder at the end."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import typer
+from phone_fake_adb import FIXTURES, install_fake_adb
+from typer.testing import CliRunner
+
+from safecheck.catalog.update import import_from
+from safecheck.cli import phone_cmd
+from safecheck.cli.phone_cmd import phone_command, pick_device
+from safecheck.errors import UsageError
+from safecheck.i18n import Translator
+from safecheck.phone.parsers import Device
+
+
+@pytest.fixture
+def fake_bin(tmp_path: Path) -> Path:
+    return install_fake_adb(tmp_path / "bin")
+
+
+app = typer.Typer()
+app.command()(phone_command)
+
+
+@app.callback()
+def _main() -> None:
+    """Makes `phone` a subcommand, as in the real app."""
+
+
+def run(
+    scenario: str, fake_bin: Path, monkeypatch: pytest.MonkeyPatch, *args: str
+) -> tuple[int, str, str]:
+    monkeypatch.setenv("FAKE_ADB_SCENARIO", str(FIXTURES / scenario))
+    if "SAFECHECK_DATA_DIR" not in os.environ:  # never the real user's installed list
+        monkeypatch.setenv("SAFECHECK_DATA_DIR", str(fake_bin.parent / "no-data"))
+    result = CliRunner().invoke(
+        app, ["phone-command", "--adb-path", str(fake_bin), "--lang", "en", *args]
+    )
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_clean_phone_report_and_reminder(fake_bin: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    code, out, err = run("clean", fake_bin, monkeypatch)
+    assert code == 0, err
+    assert "Developer options" in out
+    assert "turn off USB debugging" in err
+    assert "only reads the phone" in err
+    assert "stalkerware list missing" in out  # no list installed in this test
+
+
+def test_stalkerware_with_a_list(fake_bin: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        phone_cmd,
+        "indicators_lookup_factory",
+        lambda: ({"android.helper.system": ("mSpy", "stalkerware")}.get, "test"),
+    )
+    code, out, _err = run("stalkerware", fake_bin, monkeypatch, "--format", "json")
+    assert code == 0
+    assert '"SC-AND-STALKERWARE"' in out and "mSpy" in out
+
+
+def test_output_file(fake_bin: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    target = tmp_path / "phone.md"
+    code, out, _err = run("clean", fake_bin, monkeypatch, "--format", "markdown", "-o", str(target))
+    assert code == 0 and out == ""
+    assert "SC-AND-DEBUGGING-ON" in target.read_text() or "USB debugging" in target.read_text()
+
+
+@pytest.mark.parametrize(
+    ("scenario", "expected"),
+    [
+        ("no_device", "No phone found"),
+        ("unauthorized", "accept the prompt"),
+        ("several", "Several phones are connected: 2B121FDH2006ZJ, R58M41ABCDE"),
+    ],
+)
+def test_not_ready(
+    scenario: str, expected: str, fake_bin: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, out, err = run(scenario, fake_bin, monkeypatch)
+    assert code == 2
+    assert expected in " ".join(err.split())
+    assert out == ""
+
+
+def test_several_with_serial(fake_bin: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    code, _out, err = run("several", fake_bin, monkeypatch, "--serial", "2B121FDH2006ZJ")
+    assert code == 0, err
+
+
+def test_unknown_serial(fake_bin: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    code, _out, err = run("clean", fake_bin, monkeypatch, "--serial", "NOPE")
+    assert code == 2 and "NOPE" in err
+
+
+def test_adb_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "nothing").mkdir()
+    monkeypatch.setenv("FAKE_ADB_SCENARIO", str(FIXTURES / "clean"))
+    result = CliRunner().invoke(
+        app, ["phone-command", "--adb-path", str(tmp_path / "nothing"), "--lang", "en"]
+    )
+    assert result.exit_code == 2
+    assert "install the adb program (Debian package adb" in " ".join(result.stderr.split())
+
+
+def test_adb_hanging_on_devices(
+    fake_bin: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    scenario = tmp_path / "hang-all"
+    scenario.mkdir()
+    (scenario / "hang.txt").write_text("devices\n")
+    monkeypatch.setenv("FAKE_ADB_SCENARIO", str(scenario))
+    monkeypatch.setattr(phone_cmd, "ADB_TIMEOUT", 1.0)
+    result = CliRunner().invoke(app, ["phone-command", "--adb-path", str(fake_bin), "--lang", "en"])
+    assert result.exit_code == 2
+    assert "did not answer within 1 s" in " ".join(result.stderr.split())
+
+
+def test_pick_device_asks_on_a_terminal() -> None:
+    t = Translator("en")
+    devices = [Device("A1", "device"), Device("B2", "device"), Device("C3", "offline")]
+    assert pick_device(devices, None, t, lambda ready: ready[1]).serial == "B2"
+    with pytest.raises(UsageError):
+        pick_device(devices, None, t, None)
+    with pytest.raises(UsageError, match="not answering"):
+        pick_device(devices, "C3", t, None)
+    with pytest.raises(UsageError, match="no permissions"):
+        pick_device([Device("D4", "no permissions")], None, t, None)
+
+
+def test_installed_list_is_used_end_to_end(
+    fake_bin: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The real Echap list, imported as a person would from a USB copy, finds mSpy."""
+    echap = Path(__file__).resolve().parents[3] / "shared" / "data" / "echap"
+    data = tmp_path / "data"
+    import_from(echap, data / "indicators")
+    monkeypatch.setenv("SAFECHECK_DATA_DIR", str(data))
+    code, out, err = run("stalkerware", fake_bin, monkeypatch, "--format", "text")
+    assert code == 0, err
+    assert "mSpy" in out and "[high]" in out
+    assert "stalkerware list missing" not in out

@@ -1,0 +1,47 @@
+"""End to end: a package of the real Echap stalkerware list, installed on the (fake) phone, is a
+high finding with the app's name in the rendered text report. Detection alone is not enough:
+spytrap-adb < 0.3.5 detected matches that its interface never showed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from phone_fake_adb import ECHAP, NOW, echap_lookup, install_fake_adb, make_adb, use_scenario
+
+from safecheck.i18n import Translator
+from safecheck.phone.engine import run_phone_check
+from safecheck.render.text import render_text
+
+
+@pytest.fixture
+def fake_bin(tmp_path: Path) -> Path:
+    return install_fake_adb(tmp_path / "bin")
+
+
+PACKAGE = "android.helper.system"  # installed in tests/fixtures/adb/stalkerware
+
+
+@pytest.mark.skipif(not (ECHAP / "ioc.yaml").exists(), reason="shared/data/echap not present")
+def test_known_stalkerware_is_a_high_finding_in_the_text_report(
+    fake_bin: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lookup = echap_lookup()
+    assert lookup[PACKAGE][1] == "stalkerware"  # the fixture uses a real package of the list
+    app_name = lookup[PACKAGE][0]
+    use_scenario(monkeypatch, tmp_path, "stalkerware")
+    t = Translator("en")
+    report = run_phone_check(make_adb(fake_bin), "2B121FDH2006ZJ", t, lookup.get, lambda: NOW)
+    text = render_text(report, t)
+    spy = next(f for f in report.findings if f.id == "SC-AND-STALKERWARE")
+    assert spy.severity.value == "high"
+    assert f"Stalkerware on the phone: {app_name} ({PACKAGE})" in text
+    high = t("severity.high")
+    block = text[
+        text.index("Stalkerware on the phone") - 200 : text.index("Stalkerware on the phone") + 3000
+    ]
+    assert high in block
+    assert "adb shell dumpsys package android.helper.system" in text
+    assert "destroys evidence" in " ".join(text.split())
+    # the watchware app of the same phone is a question, not an accusation
+    assert "FamiSafe" in text

@@ -1,0 +1,181 @@
+"""The whole phone check, through the real subprocess path, against recorded phones."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from phone_fake_adb import NOW, install_fake_adb, make_adb, use_scenario
+
+from safecheck.i18n import Translator
+from safecheck.model import CoverageStatus, Severity
+from safecheck.phone.adb import is_allowed
+from safecheck.phone.check import IndicatorsLookup
+from safecheck.phone.engine import run_phone_check
+from safecheck.report import Report
+
+
+@pytest.fixture
+def fake_bin(tmp_path: Path) -> Path:
+    return install_fake_adb(tmp_path / "bin")
+
+
+PIXEL = "2B121FDH2006ZJ"
+SAMSUNG = "R58M41ABCDE"
+LOOKUP: dict[str, tuple[str, str]] = {
+    "android.helper.system": ("mSpy", "stalkerware"),
+    "com.wondershare.famisafe.kids": ("FamiSafe", "watchware"),
+}
+
+
+def check(
+    scenario: str,
+    fake_bin: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    serial: str = PIXEL,
+    lookup: IndicatorsLookup | None = LOOKUP.get,
+    timeout: float = 20.0,
+    lang: str = "en",
+) -> Report:
+    log = use_scenario(monkeypatch, tmp_path, scenario)
+    report = run_phone_check(
+        make_adb(fake_bin, timeout), serial, Translator(lang), lookup, lambda: NOW
+    )
+    for line in log.read_text().splitlines():  # every call was read-only
+        argv = json.loads(line)
+        assert argv[:3] == ["-s", serial, "shell"]
+        assert is_allowed(tuple(argv[3:]))
+    return report
+
+
+def ids(report: Report, at_least: Severity = Severity.INFO) -> set[str]:
+    return {f.id for f in report.findings if f.severity >= at_least}
+
+
+def test_clean_phone(fake_bin: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    report = check("clean", fake_bin, tmp_path, monkeypatch)
+    assert ids(report, Severity.LOW) == set()
+    assert ids(report) == {"SC-AND-DEBUGGING-ON", "SC-AND-ACCOUNTS", "SC-AND-RECENT-SENSORS"}
+    assert all(c.status is CoverageStatus.OK for c in report.coverage), report.coverage
+    host = report.metadata.host
+    assert host["platform"] == "android" and host["model"] == "Pixel 7"
+    assert host["os_version"] == "14" and host["security_patch"] == "2024-03-05"
+    accounts = next(f for f in report.findings if f.id == "SC-AND-ACCOUNTS")
+    assert "camille" not in repr(accounts) and "+336" not in repr(accounts)
+    assert "[account-1]" in repr(accounts)
+
+
+def test_accounts_shown_with_no_redact(
+    fake_bin: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    use_scenario(monkeypatch, tmp_path, "clean")
+    report = run_phone_check(
+        make_adb(fake_bin), PIXEL, Translator("en"), None, lambda: NOW, redact_accounts=False
+    )
+    assert "camille.martin@gmail.com" in repr(report.findings)
+
+
+def test_stalkerware_and_watchware(
+    fake_bin: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = check("stalkerware", fake_bin, tmp_path, monkeypatch)
+    by_id = {f.id: f for f in report.findings}
+    spy = by_id["SC-AND-STALKERWARE"]
+    assert spy.severity is Severity.HIGH and "mSpy" in spy.title
+    assert spy.evidence[0].command == "adb shell dumpsys package android.helper.system"
+    assert "installed 2024-02-27 23:41:07" in (spy.evidence[0].path or "")
+    assert "destroys evidence" in spy.safety_note
+    watch = by_id["SC-AND-WATCHWARE"]
+    assert watch.severity is Severity.MEDIUM and "FamiSafe" in watch.title
+    assert "?" in watch.title
+    assert by_id["SC-AND-BACKGROUND-LOCATION"].evidence  # the spy's background location
+    assert "SC-AND-HIDDEN" in by_id  # no launcher icon
+
+
+def test_accessibility_and_notification_abuse(
+    fake_bin: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = check("accessibility", fake_bin, tmp_path, monkeypatch, serial=SAMSUNG)
+    by_id = {f.id: f for f in report.findings}
+    assert by_id["SC-AND-ACCESSIBILITY"].severity is Severity.HIGH
+    assert "com.sync.helper.service" in by_id["SC-AND-ACCESSIBILITY"].title
+    notif = by_id["SC-AND-NOTIFICATIONS"]
+    assert [e.command for e in notif.evidence] == [
+        "adb shell settings get secure enabled_notification_listeners"
+    ]  # the launcher's listener (a system app) is not reported
+    assert by_id["SC-AND-DEVICE-ADMIN"].title.endswith("com.sync.helper.service")
+    assert {"SC-AND-OVERLAY", "SC-AND-USAGE-ACCESS", "SC-AND-INSTALL-APPS"} <= set(by_id)
+    assert {"SC-AND-OFFSTORE", "SC-AND-IMPERSONATION", "SC-AND-HIDDEN"} <= set(by_id)
+    sensors = by_id["SC-AND-RECENT-SENSORS"]
+    assert any("RECORD_AUDIO" in (e.path or "") for e in sensors.evidence)
+    assert "SC-AND-CLOCK" in by_id  # 15 minutes ahead
+    assert "SC-AND-PATCH-OLD" in by_id and "2019-08-01" in by_id["SC-AND-PATCH-OLD"].title
+    assert report.metadata.host["os_version"] == "9"
+    assert report.metadata.host["clock_offset_seconds"] == "900"
+    clock = by_id["SC-AND-CLOCK"].evidence[0]
+    assert clock.command == "adb shell date +%s" and "+900 s" in (clock.path or "")
+
+
+def test_device_owner(fake_bin: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    report = check("device_owner", fake_bin, tmp_path, monkeypatch)
+    by_id = {f.id: f for f in report.findings}
+    owner = by_id["SC-AND-DEVICE-OWNER"]
+    assert owner.severity is Severity.HIGH and "com.mdm.remote.agent" in owner.title
+    assert owner.evidence[0].command == "adb shell dumpsys device_policy"
+    assert "SC-AND-DEVICE-ADMIN" in by_id
+
+
+def test_play_protect_off(fake_bin: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    report = check("play_protect_off", fake_bin, tmp_path, monkeypatch, lang="fr")
+    by_id = {f.id: f for f in report.findings}
+    protect = by_id["SC-AND-PLAY-PROTECT-OFF"]
+    assert protect.severity is Severity.HIGH and "désactivé" in protect.title
+    assert {e.command for e in protect.evidence} == {
+        "adb shell settings get global package_verifier_enable",
+        "adb shell settings get global package_verifier_user_consent",
+    }
+    assert {"SC-AND-ADB-VERIFY-OFF", "SC-AND-UNKNOWN-SOURCES"} <= set(by_id)
+
+
+def test_hanging_adb_gives_coverage_rows_not_a_hang(
+    fake_bin: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = check("hanging", fake_bin, tmp_path, monkeypatch, timeout=1.0)
+    assert report.findings == ()
+    failed = [c for c in report.coverage if c.status is CoverageStatus.FAILED]
+    assert len(failed) == 7  # every area read on the phone, so the apps were not compared
+    assert "did not answer within 1 s" in failed[0].reason
+
+
+def test_missing_indicator_list_is_a_coverage_row(
+    fake_bin: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = check("stalkerware", fake_bin, tmp_path, monkeypatch, lookup=None)
+    row = next(c for c in report.coverage if c.id == "android.indicators")
+    assert row.status is CoverageStatus.FAILED
+    assert "safecheck indicators update" in row.reason
+    assert "SC-AND-STALKERWARE" not in ids(report)
+    assert "SC-AND-IMPERSONATION" in ids(report)  # still caught without the list
+
+
+def test_phone_gone_between_commands(
+    fake_bin: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    use_scenario(monkeypatch, tmp_path, "clean")
+    report = run_phone_check(make_adb(fake_bin), "GONE123", Translator("en"), None, lambda: NOW)
+    assert report.findings == ()
+    assert all(c.status is CoverageStatus.FAILED for c in report.coverage)
+
+
+def test_older_android_without_an_option_is_partial(
+    fake_bin: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = check("old_android", fake_bin, tmp_path, monkeypatch)
+    row = next(c for c in report.coverage if c.id == "android.apps")
+    assert row.status is CoverageStatus.PARTIAL
+    assert "Unknown option: --show-versioncode" in row.reason
+    # the apps are still known from dumpsys package
+    assert ids(report, Severity.LOW) == set()
+    assert int(report.metadata.host["entries"]) > 5
