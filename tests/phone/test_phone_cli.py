@@ -3,12 +3,14 @@ none is ready, the report on stdout, the reminder at the end."""
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
 import pytest
 import typer
 from phone_fake_adb import FIXTURES, install_fake_adb
+from rich.console import Console
 from typer.testing import CliRunner
 
 from safecheck.catalog.update import import_from
@@ -146,3 +148,29 @@ def test_installed_list_is_used_end_to_end(
     assert code == 0, err
     assert "mSpy" in out and "[high]" in out
     assert "stalkerware list missing" not in out
+
+
+def test_checkup_offer_only_when_a_phone_is_ready(
+    fake_bin: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    t = Translator("en")
+    console = Console(file=io.StringIO())
+    asked: list[str] = []
+
+    def yes(question: str) -> bool:
+        asked.append(question)
+        return True
+
+    monkeypatch.setenv("SAFECHECK_DATA_DIR", str(tmp_path / "no-data"))
+    monkeypatch.setenv("FAKE_ADB_SCENARIO", str(FIXTURES / "stalkerware"))
+    report = phone_cmd.offer_phone_check(t, console, yes, str(fake_bin))
+    assert report is not None and asked == ["Check this phone now? [y/n]"]
+    assert report.metadata.host["platform"] == "android"
+    assert phone_cmd.offer_phone_check(t, console, lambda _q: False, str(fake_bin)) is None
+    monkeypatch.setenv("FAKE_ADB_SCENARIO", str(FIXTURES / "no_device"))
+    asked.clear()
+    assert phone_cmd.offer_phone_check(t, console, yes, str(fake_bin)) is None
+    assert asked == []  # nothing connected: not even asked
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    assert phone_cmd.offer_phone_check(t, console, yes, str(empty)) is None  # no adb at all

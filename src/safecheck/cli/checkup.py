@@ -107,7 +107,10 @@ def offer_to_save(console: Console, t: Translator, report: Report, options: Outp
 def merge_scan(report: Report, scan: Report) -> Report:
     """The checkup report with the computer inspection's findings and coverage added."""
     findings = sorted(report.findings + scan.findings, key=lambda f: f.severity, reverse=True)
-    metadata = replace(report.metadata, host=dict(scan.metadata.host))
+    # The header describes the computer when there is one; a phone adds its data versions.
+    host = dict(report.metadata.host) or dict(scan.metadata.host)
+    versions = {**scan.metadata.data_versions, **report.metadata.data_versions}
+    metadata = replace(report.metadata, host=host, data_versions=versions)
     return replace(
         report,
         findings=tuple(findings),
@@ -121,6 +124,13 @@ def live_scan(t: Translator, console: Console | None) -> Report:
     from safecheck.cli.scan_cmd import scan_this_computer  # noqa: PLC0415
 
     return scan_this_computer(t, show_progress=console is not None)
+
+
+def offer_phone(t: Translator, console: Console) -> Report | None:
+    # adb and the phone modules are only loaded here, at the end of a guided session
+    from safecheck.cli.phone_cmd import offer_phone_check  # noqa: PLC0415
+
+    return offer_phone_check(t, console, lambda q: ask_yes_no(console, q))
 
 
 def offer_scan(console: Console, t: Translator) -> bool:
@@ -162,6 +172,9 @@ def run(
     report = build_report(checklists, answers, t, country.code, advocate)
     if scan is True or (scan is None and offer_scan(console, t)):
         report = merge_scan(report, live_scan(t, console))
+    phone = offer_phone(t, console)
+    if phone is not None:
+        report = merge_scan(report, phone)
     console.print()
     print_summary(out_console(), report, t)
     if options.output is not None:

@@ -21,6 +21,7 @@ from safecheck.phone.adb import Adb, AdbError
 from safecheck.phone.check import IndicatorsLookup
 from safecheck.phone.engine import run_phone_check
 from safecheck.phone.parsers import Device
+from safecheck.report import Report
 
 READY = "device"
 ADB_TIMEOUT = 30.0  # seconds per adb command; `dumpsys package packages` can take a while
@@ -172,3 +173,33 @@ def phone_command(
         )
         write_report(report, t, OutputOptions(fmt, output, force), console)
         console.print(t("phone.reminder"), style="bold", markup=False)
+
+
+def offer_phone_check(
+    t: Translator,
+    console: Console,
+    confirm: Callable[[str], bool],
+    adb_search_path: str | None = None,
+) -> Report | None:
+    """For the guided checkup: when a ready Android phone is connected, offer to check it.
+
+    Quiet when adb is missing or no phone is ready: the checkup goes on without it."""
+    adb = Adb(SubprocessRunner(search_path=adb_search_path), timeout=ADB_TIMEOUT)
+    try:
+        devices = adb.devices()
+    except AdbError:
+        return None
+    ready = [d for d in devices if d.state == READY]
+    if not ready:
+        return None
+    models = ", ".join(d.model or "?" for d in ready)
+    console.print()
+    console.print(t("phone.offer", models=models), markup=False)
+    if not confirm(t("phone.offer_prompt")):
+        return None
+    device = ready[0] if len(ready) == 1 else _asker(t, console)(ready)
+    console.print(t("phone.reading", model=device.model or "?", serial=device.serial), markup=False)
+    lookup, version = indicators_lookup_factory()
+    report = run_phone_check(adb, device.serial, t, lookup, indicators_version=version)
+    console.print(t("phone.reminder"), style="bold", markup=False)
+    return report
