@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from phone_fake_adb import ECHAP, NOW, echap_lookup, install_fake_adb, make_adb, use_scenario
+from phone_fake_adb import NOW, echap_lookup, install_fake_adb, make_adb, use_scenario
 
 from safecheck.i18n import Translator
 from safecheck.phone.engine import run_phone_check
@@ -22,7 +22,6 @@ def fake_bin(tmp_path: Path) -> Path:
 PACKAGE = "android.helper.system"  # installed in tests/fixtures/adb/stalkerware
 
 
-@pytest.mark.skipif(not (ECHAP / "ioc.yaml").exists(), reason="shared/data/echap not present")
 def test_known_stalkerware_is_a_high_finding_in_the_text_report(
     fake_bin: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -25,7 +25,7 @@ def shared_hive(name: str, dest: Path) -> Path:
     """Decompress one shared hive (`NTUSER.DAT`, `SYSTEM`, `corrupted_system_hive`) to `dest`."""
     source = HIVES / f"{name}.xz"
     if not source.is_file():
-        pytest.skip(f"shared test hives not found at {HIVES}")
+        pytest.fail(f"shared test hives not found at {HIVES} (../shared beside the checkout)")
     dest.parent.mkdir(parents=True, exist_ok=True)
     with lzma.open(source) as compressed, dest.open("wb") as out:
         shutil.copyfileobj(compressed, out)
@@ -35,7 +35,7 @@ def shared_hive(name: str, dest: Path) -> Path:
 def hivexsh(hive: Path, *commands: str) -> None:
     """Run hivexsh commands on a copy of a hive and commit them."""
     if shutil.which("hivexsh") is None:
-        pytest.skip("hivexsh not installed (Debian package libhivex-bin, installed by .ci/run)")
+        pytest.fail("hivexsh not installed: apt-get install libhivex-bin (.ci/run does it)")
     script = "\n".join([*commands, "commit", ""])
     done = subprocess.run(
         ["hivexsh", "-w", str(hive)],
@@ -60,7 +60,7 @@ def plant(hive: Path, keys: dict[str, dict[str, str]]) -> None:
     as hivexsh typed strings (`string:...`, `expandstring:...`, `dword:0x1`). The values of a
     planted key replace the ones it had."""
     if shutil.which("hivexsh") is None:
-        pytest.skip("hivexsh not installed (Debian package libhivex-bin, installed by .ci/run)")
+        pytest.fail("hivexsh not installed: apt-get install libhivex-bin (.ci/run does it)")
     commands: list[str] = []
     created: set[str] = set()
     for key, values in keys.items():
