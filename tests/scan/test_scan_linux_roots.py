@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "collectors" / "lin
 from linux_fakeroot import ALICE_HOME, RSA_KEY, debian_root, folder, link, write
 
 from safecheck.cli.app import app
+from safecheck.cli.scan_cmd import detect_platform
 from safecheck.collectors.host import Host
 from safecheck.collectors.linux.packages import dpkg_owned_among
 from safecheck.collectors.live import live_host
@@ -435,3 +436,15 @@ def test_live_scan_without_administrator_rights_completes() -> None:
     # Without rights, something is always out of reach (other users' processes, cron spools).
     if os.geteuid() == 0:
         assert {"partial", "needs-admin"} & set(rows.values()), rows
+
+
+def test_the_system_on_a_disk_is_recognised(tmp_path: Path) -> None:
+    linux = packaged_debian_root(tmp_path / "linux")
+    mac = tmp_path / "mac"
+    write(mac, "/System/Library/CoreServices/SystemVersion.plist", "<plist/>")
+    win = tmp_path / "win"
+    write(win, "/Windows/System32/config/SYSTEM", b"regf")
+    assert [detect_platform(p) for p in (linux, mac, win)] == ["linux", "darwin", "win32"]
+    code, out, _ = run("scan", "--root", str(win), "--format", "json")
+    assert code == 0
+    assert json.loads(out)["host"]["platform"] == "win32"

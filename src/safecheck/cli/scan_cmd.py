@@ -33,9 +33,27 @@ class ScanFormat(StrEnum):
 
 
 class Platform(StrEnum):
+    auto = "auto"
     linux = "linux"
     darwin = "darwin"
     win32 = "win32"
+
+
+# Files that tell which system a disk holds (checked in this order).
+SYSTEM_MARKERS = (
+    ("darwin", "/System/Library/CoreServices/SystemVersion.plist"),
+    ("win32", "/Windows/System32/config/SYSTEM"),
+    ("win32", "/Windows/System32/config/SOFTWARE"),
+)
+
+
+def detect_platform(root: Path) -> str:
+    """The system on a disk, from files only it has; Linux otherwise."""
+    probe = Host(platform="linux", root=root)
+    for platform, marker in SYSTEM_MARKERS:
+        if probe.exists(marker):
+            return platform
+    return "linux"
 
 
 def _host(root: Path | None, platform: Platform) -> Host:
@@ -46,7 +64,8 @@ def _host(root: Path | None, platform: Platform) -> Host:
         return live_host()
     if not root.is_dir():
         raise UsageError(HELP("error.no_such_path", path=str(root)))
-    return Host(platform=platform.value, root=root.resolve(), live=False)
+    chosen = detect_platform(root) if platform is Platform.auto else platform.value
+    return Host(platform=chosen, root=root.resolve(), live=False)
 
 
 def _scan(host: Host, t: Translator, show_progress: bool) -> Report:
@@ -69,7 +88,7 @@ def _scan(host: Host, t: Translator, show_progress: bool) -> Report:
 
 def scan_this_computer(t: Translator, show_progress: bool) -> Report:
     """The live inspection, as the guided checkup offers it."""
-    return _scan(_host(None, Platform.linux), t, show_progress=show_progress)
+    return _scan(_host(None, Platform.auto), t, show_progress=show_progress)
 
 
 def scan_command(
@@ -79,7 +98,7 @@ def scan_command(
     ] = None,
     platform: Annotated[
         Platform, typer.Option("--platform", help=HELP("help.option.platform"))
-    ] = Platform.linux,
+    ] = Platform.auto,
     fmt: Annotated[
         ScanFormat | None, typer.Option("--format", help=HELP("help.option.scan_format"))
     ] = None,
