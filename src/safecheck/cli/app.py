@@ -9,6 +9,7 @@ import typer
 
 from safecheck import __version__
 from safecheck.cli import checkup as checkup_flow
+from safecheck.cli.case_cmd import app as case_app
 from safecheck.cli.catalog_cmd import app as catalog_app
 from safecheck.cli.checklists_cmd import app as checklists_app
 from safecheck.cli.common import HELP, check_language, choose_language, handled_errors
@@ -29,6 +30,7 @@ app = typer.Typer(
 app.add_typer(checklists_app, name="checklists")
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(indicators_app, name="indicators")
+app.add_typer(case_app, name="case")
 app.command("resources", help=HELP("help.resources"))(resources_command)
 app.command("scan", help=HELP("help.scan"))(scan_command)
 app.command("report", help=HELP("help.report"))(report_command)
