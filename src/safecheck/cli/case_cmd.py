@@ -339,30 +339,13 @@ def phone_command(
 ) -> None:
     with handled_errors():
         # adb and the phone modules are only loaded for this command
-        from safecheck.cli import phone_cmd  # noqa: PLC0415
-        from safecheck.collectors.live import SubprocessRunner  # noqa: PLC0415
-        from safecheck.phone.adb import Adb, AdbError  # noqa: PLC0415
-        from safecheck.phone.engine import run_phone_check  # noqa: PLC0415
+        from safecheck.cli.phone_cmd import read_phone  # noqa: PLC0415
 
         t = translator(lang)
         who = initials_from(initials)
         console = err_console()
         with _opened(folder, passphrase_file, t) as case:
-            console.print(t("phone.read_only"), markup=False)
-            adb = Adb(
-                SubprocessRunner(search_path=phone_cmd.search_path(adb_path)),
-                timeout=phone_cmd.ADB_TIMEOUT,
-            )
-            try:
-                devices = adb.devices()
-            except AdbError as exc:
-                raise UsageError(t(exc.key, **exc.values)) from None
-            device = phone_cmd.pick_device(devices, serial, t, None)
-            console.print(
-                t("phone.reading", model=device.model or "?", serial=device.serial), markup=False
-            )
-            lookup, version = phone_cmd.indicators_lookup_factory()
-            report = run_phone_check(adb, device.serial, t, lookup, indicators_version=version)
+            report, device = read_phone(t, console, serial, adb_path)
             name = label or device.model or t("case.default_label.phone")
             _add_report(case, name, "phone", report, who, t)
             console.print(t("phone.reminder"), style="bold", markup=False)

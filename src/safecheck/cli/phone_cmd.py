@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -11,11 +10,11 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from safecheck.cli.common import HELP, check_language, err_console, handled_errors
+from safecheck.cli.common import HELP, err_console, handled_errors, translator
 from safecheck.cli.output import OutputOptions, ReportFormat, write_report
 from safecheck.collectors.live import SubprocessRunner
 from safecheck.errors import DataError, QuickExit, UsageError
-from safecheck.i18n import DEFAULT_LANGUAGE, Translator, language_from_environment
+from safecheck.i18n import Translator
 from safecheck.indicators import STALKERWARE, load_installed
 from safecheck.phone.adb import Adb, AdbError
 from safecheck.phone.check import IndicatorsLookup
@@ -148,31 +147,37 @@ def phone_command(
     ] = None,
 ) -> None:
     with handled_errors():
-        check_language(lang)
-        t = Translator(lang or language_from_environment(os.environ) or DEFAULT_LANGUAGE)
+        t = translator(lang)
         console = err_console()
-        console.print(t("phone.read_only"), markup=False)
-        adb = Adb(SubprocessRunner(search_path=search_path(adb_path)), timeout=ADB_TIMEOUT)
-        try:
-            devices = adb.devices()
-        except AdbError as exc:
-            raise UsageError(t(exc.key, **exc.values)) from None
-        interactive = sys.stdin.isatty() and sys.stderr.isatty()
-        device = pick_device(devices, serial, t, _asker(t, console) if interactive else None)
-        console.print(
-            t("phone.reading", model=device.model or "?", serial=device.serial), markup=False
-        )
-        lookup, version = indicators_lookup_factory()
-        report = run_phone_check(
-            adb,
-            device.serial,
-            t,
-            lookup,
-            redact_accounts=not no_redact,
-            indicators_version=version,
-        )
+        report, _device = read_phone(t, console, serial, adb_path, redact=not no_redact)
         write_report(report, t, OutputOptions(fmt, output, force), console)
         console.print(t("phone.reminder"), style="bold", markup=False)
+
+
+def read_phone(
+    t: Translator,
+    console: Console,
+    serial: str | None,
+    adb_path: Path | None,
+    redact: bool = True,
+) -> tuple[Report, Device]:
+    """Find the phone (asking which on a terminal when several are ready) and read it.
+
+    Shared by `safecheck phone` and `safecheck case phone`."""
+    console.print(t("phone.read_only"), markup=False)
+    adb = Adb(SubprocessRunner(search_path=search_path(adb_path)), timeout=ADB_TIMEOUT)
+    try:
+        devices = adb.devices()
+    except AdbError as exc:
+        raise UsageError(t(exc.key, **exc.values)) from None
+    interactive = sys.stdin.isatty() and sys.stderr.isatty()
+    device = pick_device(devices, serial, t, _asker(t, console) if interactive else None)
+    console.print(t("phone.reading", model=device.model or "?", serial=device.serial), markup=False)
+    lookup, version = indicators_lookup_factory()
+    report = run_phone_check(
+        adb, device.serial, t, lookup, redact_accounts=redact, indicators_version=version
+    )
+    return report, device
 
 
 def offer_phone_check(
