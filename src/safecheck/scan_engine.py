@@ -256,7 +256,6 @@ def packaged_lookup(owned: set[str] | None, host: Host) -> Callable[[str], bool 
             return True
         if not host.exists(path):
             return None
-            return True
         return other_spelling(path) in owned
 
     return packaged

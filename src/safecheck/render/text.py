@@ -475,10 +475,3 @@ def render_text(
     w.wrap(report_digest(report), "    ", "    ")
     w.wrap(t("report.integrity_note"))
     return "\n".join(w.lines).rstrip() + "\n"
-
-
-def render_scan_text(
-    report: Report, t: Translator, help_section: str | None = None, ascii_only: bool = False
-) -> str:
-    """The inspection report: the same as render_text (kept for `safecheck scan`)."""
-    return render_text(report, t, help_section, ascii_only)

@@ -1,4 +1,4 @@
-"""linux.packages: dpkg, rpm (sqlite), flatpak and snap, from fake roots; dpkg_owned_files."""
+"""linux.packages: dpkg, rpm (sqlite), flatpak and snap, from fake roots; dpkg_owned_among."""
 
 from __future__ import annotations
 
@@ -20,10 +20,10 @@ from safecheck.collectors.linux.packages import (
     DpkgPackage,
     PackagesCollector,
     dpkg_owned_among,
-    dpkg_owned_files,
     parse_dpkg_status,
     parse_rpm_header,
 )
+from safecheck.scan_engine import packaged_lookup, paths_to_check
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 STATUS = (FIXTURES / "dpkg" / "status").read_text(encoding="utf-8")
@@ -149,7 +149,7 @@ def test_dpkg_package_without_status_words() -> None:
     assert only == DpkgPackage("x", "", "", "install ok installed", 1)
 
 
-# --- dpkg_owned_files -------------------------------------------------------------------------
+# --- dpkg_owned_among -------------------------------------------------------------------------
 
 
 def dpkg_info(root: Path) -> None:
@@ -163,61 +163,42 @@ def dpkg_info(root: Path) -> None:
     write(root, "/var/lib/dpkg/info/coreutils.list", "/usr/bin/sleep\n/usr/bin/[\n")
 
 
-def test_owned_files(tmp_path: Path) -> None:
+def test_owned_among(tmp_path: Path) -> None:
     dpkg_info(tmp_path)
-    owned = dpkg_owned_files(Host(platform="linux", root=tmp_path))
-    assert owned == {
-        "/bin",
-        "/bin/bash",
-        "/usr/share/doc/bash",
-        "/lib/x86_64-linux-gnu/libc.so.6",
-        "/usr/lib/x86_64-linux-gnu/libm.so.6",
-        "/usr/bin/sleep",
-        "/usr/bin/[",
-    }
+    wanted = {"/bin/bash", "/usr/bin/[", "/lib/x86_64-linux-gnu/libc.so.6", "/usr/bin/evil", "/."}
+    owned = dpkg_owned_among(Host(platform="linux", root=tmp_path), wanted)
+    assert owned == {"/bin/bash", "/usr/bin/[", "/lib/x86_64-linux-gnu/libc.so.6", "/."}
 
 
-@pytest.mark.parametrize("absolute", [False, True])
-def test_owned_files_on_a_usr_merged_system(tmp_path: Path, absolute: bool) -> None:
+def test_usr_merged_spellings_through_the_scan(tmp_path: Path) -> None:
+    """A running bash shows /usr/bin/bash while bash.list says /bin/bash: the scan asks about
+    both spellings, so either way the program counts as packaged."""
     dpkg_info(tmp_path)
-    for name in ("bin", "lib"):
-        (tmp_path / "usr" / name).mkdir(parents=True)
-        (tmp_path / name).symlink_to(f"/usr/{name}" if absolute else f"usr/{name}")
-    (tmp_path / "sbin").mkdir()  # a real folder: no aliases
-    owned = dpkg_owned_files(Host(platform="linux", root=tmp_path))
-    for path in (
-        "/bin/bash",
-        "/usr/bin/bash",  # as a running bash shows its program
-        "/lib/x86_64-linux-gnu/libc.so.6",
-        "/usr/lib/x86_64-linux-gnu/libc.so.6",
-        "/usr/lib/x86_64-linux-gnu/libm.so.6",
-        "/lib/x86_64-linux-gnu/libm.so.6",  # as an old unit file may write it
-        "/usr/bin/sleep",
-        "/bin/sleep",
-        "/usr/bin",
-        "/bin",
-    ):
-        assert path in owned, path
-    assert "/usr/share/doc/bash" in owned
-    assert not any(p.startswith("/sbin") for p in owned)
-    assert "" not in owned
-    assert "/." not in owned
+    write(tmp_path, "/usr/bin/bash", "ELF")
+    write(tmp_path, "/usr/bin/evil", "ELF")
+    host = Host(platform="linux", root=tmp_path)
+    entries = [
+        Entry("t", "process", "process", "bash", program="/usr/bin/bash"),
+        Entry("t", "process", "process", "evil", program="/usr/bin/evil"),
+    ]
+    packaged = packaged_lookup(dpkg_owned_among(host, paths_to_check(entries)), host)
+    assert packaged("/usr/bin/bash") is True
+    assert packaged("/usr/bin/evil") is False
+    assert packaged("/usr/bin/missing") is None  # not there: nothing to say
 
 
-def test_owned_files_never_reads_outside_the_root(tmp_path: Path) -> None:
+def test_owned_among_never_reads_outside_the_root(tmp_path: Path) -> None:
     root = tmp_path / "disk"
     dpkg_info(root)
     secret = write(tmp_path, "/outside.txt", "/outside-secret\n")
     (root / "var/lib/dpkg/info/evil.list").symlink_to(secret)
-    (root / "var/lib/dpkg/info/fifo.list").parent.mkdir(parents=True, exist_ok=True)
     os.mkfifo(root / "var/lib/dpkg/info/fifo.list")
-    owned = dpkg_owned_files(Host(platform="linux", root=root))
-    assert "/outside-secret" not in owned
-    assert "/bin/bash" in owned
+    owned = dpkg_owned_among(Host(platform="linux", root=root), {"/outside-secret", "/bin/bash"})
+    assert owned == {"/bin/bash"}
 
 
-def test_owned_files_without_dpkg(tmp_path: Path) -> None:
-    assert dpkg_owned_files(Host(platform="linux", root=tmp_path)) == set()
+def test_owned_among_without_dpkg(tmp_path: Path) -> None:
+    assert dpkg_owned_among(Host(platform="linux", root=tmp_path), {"/bin/bash"}) is None
 
 
 # --- rpm ---------------------------------------------------------------------------------------

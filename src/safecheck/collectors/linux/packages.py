@@ -7,14 +7,13 @@ Read from the files, never by running a package manager:
 - flatpak: /var/lib/flatpak/app/<id> and each person's ~/.local/share/flatpak/app/<id>;
 - snap: /var/lib/snapd/snaps/<name>_<revision>.snap, or the /snap/<name> folders.
 
-`dpkg_owned_files` lists the files dpkg installed, so that analysis can tell a program that came
-in a package from one that was dropped on the disk. The same for rpm is out of scope: its file
-lists live inside each header blob (tags BASENAMES/DIRNAMES/DIRINDEXES) and are not read here.
+`dpkg_owned_among` tells which of the paths the analysis asks about dpkg installed, so that a
+program that came in a package is told from one dropped on the disk. The same for rpm is out of
+scope: its file lists live inside each header blob (tags BASENAMES/DIRNAMES/DIRINDEXES) and are not read here.
 """
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import stat
 import struct
@@ -44,7 +43,6 @@ _DPKG_ON_DISK = frozenset(
     | {"triggers-pending"}
 )
 # Folders that usr-merged systems turn into links into /usr.
-_MERGED_DIRS = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 
 
 # --- dpkg ------------------------------------------------------------------------------------
@@ -172,59 +170,6 @@ def dpkg_owned_among(host: Host, wanted: set[str]) -> set[str] | None:
             continue
         found.update(line for line in data.split(b"\n") if line in targets)
     return {p.decode("utf-8", errors="surrogateescape") for p in found}
-
-
-def dpkg_owned_files(host: Host) -> set[str]:
-    """Every path dpkg installed (from /var/lib/dpkg/info/*.list), as on the inspected system.
-
-    On a usr-merged system (/bin -> usr/bin) each path under a merged folder is given under
-    both names, so that /usr/bin/bash (as a running process shows it) and /bin/bash (as bash's
-    list has it) are both found. Folders are included. Empty when there is no dpkg database.
-    """
-    try:
-        # The folder is resolved once and its files read through a host rooted there: one
-        # link check per file instead of one per path component (the reads stay inside it).
-        info = Host(host.platform, host.resolve(DPKG_INFO), max_bytes=MAX_LIST_BYTES)
-        entries = info.list_dir("/")
-    except ReadError:
-        return set()
-    chunks: list[bytes] = [b""]
-    for entry in entries:
-        if not entry.name.endswith(".list") or not entry.is_file:
-            continue
-        try:
-            chunks.append(info.read_bytes(entry.path))
-        except ReadError:
-            continue
-    text = b"\n".join(chunks).decode("utf-8", errors="backslashreplace")  # starts with "\n"
-    owned = set(text.split("\n"))
-    aliases = _merged_aliases(host)
-    if aliases:
-        heads = "|".join(re.escape(head) for head in sorted(aliases, key=len, reverse=True))
-        for head, rest in re.findall(rf"\n({heads})(/[^\n]*)", text):
-            owned.add(aliases[head] + rest)
-        owned.update(aliases[head] for head in list(aliases) if head in owned)
-    owned.discard("")
-    owned.discard("/.")
-    return owned
-
-
-def _merged_aliases(host: Host) -> dict[str, str]:
-    """{"/bin": "/usr/bin", "/usr/bin": "/bin", ...} for each top folder that links elsewhere."""
-    aliases: dict[str, str] = {}
-    for folder in _MERGED_DIRS:
-        info = host.lstat(folder)
-        if info is None or not stat.S_ISLNK(info.st_mode) or not host.is_dir(folder):
-            continue
-        try:
-            real = host.resolve(folder).relative_to(host.root)
-        except (ReadError, ValueError):
-            continue
-        target = "/" + real.as_posix()
-        if target not in ("/", folder) and target not in aliases:
-            aliases[folder] = target
-            aliases[target] = folder
-    return aliases
 
 
 # --- rpm -------------------------------------------------------------------------------------
