@@ -26,7 +26,7 @@ from safecheck.i18n import LANGUAGES
 from safecheck.model import Confidence, Coverage, CoverageStatus, Evidence, Finding, Severity
 from safecheck.report import AnsweredItem, Metadata, Report, Risk
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 SCHEMA_MAJOR = 1
 DIGEST_ALGORITHM = "sha256"
 MAX_REPORT_BYTES = 64 * 1024 * 1024  # a real report is a few hundred kilobytes at most
@@ -107,6 +107,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "language": meta.language,
         "country": meta.country,
         "advocate_mode": meta.advocate_mode,
+        "redacted": meta.redacted,
         "data_versions": dict(meta.data_versions),
         "host": dict(meta.host),
         "findings": [finding_to_dict(f) for f in report.findings],
@@ -352,6 +353,8 @@ def _metadata(r: _Reader, data: dict[str, Any], minor: int) -> Metadata | None:
         added = minor >= 1  # fields added in 1.1 are required from then on
         country = r.text(data, "country", where) if added or "country" in data else ""
         advocate = r.boolean(data, "advocate_mode", where) if added else False
+        # added in 1.2: names, hosts, home folders, e-mails and phones were replaced (--redact)
+        redacted = r.boolean(data, "redacted", where) if minor >= 2 else False
         versions: dict[str, str] = {}
         if added or "data_versions" in data:
             raw = r.obj(r.field(data, "data_versions", where), "data_versions")
@@ -374,6 +377,7 @@ def _metadata(r: _Reader, data: dict[str, Any], minor: int) -> Metadata | None:
         language=language,
         country=country,
         advocate_mode=advocate,
+        redacted=redacted,
         data_versions=versions,
         host=host,
     )

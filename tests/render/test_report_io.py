@@ -4,6 +4,7 @@ the same digest; and every kind of bad file answered with a clear DataError."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 import json
 from pathlib import Path
@@ -94,7 +95,7 @@ def test_digest_changes_with_the_content(combined: Report) -> None:
 
 def test_json_keeps_the_scan_fields(combined: Report) -> None:
     data = json.loads(render_json(combined))
-    assert data["schema_version"] == SCHEMA_VERSION == "1.1"
+    assert data["schema_version"] == SCHEMA_VERSION == "1.2"
     assert set(data) == {
         "schema_version",
         "tool",
@@ -102,6 +103,7 @@ def test_json_keeps_the_scan_fields(combined: Report) -> None:
         "language",
         "country",
         "advocate_mode",
+        "redacted",
         "data_versions",
         "host",
         "findings",
@@ -176,7 +178,7 @@ def test_bad_json_text(text: str, expected: str) -> None:
     [
         ("2.0", "schema_version 2.0: this report was written by a newer safecheck"),
         ("0.9", "schema_version 0.9: this report was written by an older safecheck"),
-        ("one", 'schema_version: expected a version such as "1.1", got a string'),
+        ("one", 'schema_version: expected a version such as "1.2", got a string'),
         (1.1, "schema_version: expected a version such as"),
     ],
 )
@@ -521,3 +523,15 @@ def test_the_documented_example_is_a_real_report() -> None:
     assert json.loads(render_json(report)) == json.loads(example)
     assert report.findings and report.answers and report.risks and report.coverage
     assert report.metadata.host and report.metadata.advocate_mode
+
+
+def test_redacted_flag_survives_the_round_trip_and_is_shown(combined: Report) -> None:
+    redacted = dataclasses.replace(
+        combined, metadata=dataclasses.replace(combined.metadata, redacted=True)
+    )
+    again = parse_report(render_json(redacted), "r.json")
+    assert again.metadata.redacted is True
+    assert parse_report(render_json(combined), "r.json").metadata.redacted is False
+    t = Translator("en")
+    assert "Redacted:" in render_text(again, t)
+    assert "Redacted:" not in render_text(combined, t)

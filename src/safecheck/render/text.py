@@ -208,6 +208,8 @@ def header_lines(report: Report, t: Translator) -> list[str]:
         lines.append(t("report.language", language=language))
     if meta.advocate_mode:
         lines.append(t("report.advocate_mode"))
+    if meta.redacted:
+        lines.append(t("report.redacted"))
     return lines
 
 

@@ -9,7 +9,8 @@ Read from the files, never by running a package manager:
 
 `dpkg_owned_among` tells which of the paths the analysis asks about dpkg installed, so that a
 program that came in a package is told from one dropped on the disk. The same for rpm is out of
-scope: its file lists live inside each header blob (tags BASENAMES/DIRNAMES/DIRINDEXES) and are not read here.
+scope: its file lists live inside each header blob (tags BASENAMES/DIRNAMES/DIRINDEXES) and
+are not read here.
 """
 
 from __future__ import annotations
