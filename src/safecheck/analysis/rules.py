@@ -145,20 +145,15 @@ def parse_rules(path: Path) -> tuple[dict[str, Rule], list[str], Problems]:
 
 
 @functools.cache
-def rules_version(path: Path | None = None) -> str:
-    """The newest version among the rule files."""
-    versions = [v for f in rule_files(path) for v in parse_rules(f)[1] if v]
-    return max(versions) if versions else ""
-
-
-@functools.cache
-def load_rules(path: Path | None = None) -> dict[str, Rule]:
-    """Every rule of every file; a rule id used in two files is an error."""
+def _load(path: Path | None) -> tuple[dict[str, Rule], str]:
+    """Every rule of every file, and the newest version among them: each file parsed once."""
     rules: dict[str, Rule] = {}
+    versions: list[str] = []
     problems = []
     for file in rule_files(path):
-        found, _, file_problems = parse_rules(file)
+        found, file_versions, file_problems = parse_rules(file)
         problems.extend(file_problems.items)
+        versions.extend(v for v in file_versions if v)
         for rule_id in found.keys() & rules.keys():
             problems.append(
                 Problem(str(file), 1, 1, f"rule id '{rule_id}' is also in another file")
@@ -166,7 +161,17 @@ def load_rules(path: Path | None = None) -> dict[str, Rule]:
         rules.update(found)
     if problems:
         raise DataError(problems)
-    return rules
+    return rules, max(versions) if versions else ""
+
+
+def load_rules(path: Path | None = None) -> dict[str, Rule]:
+    """Every rule of every file; a rule id used in two files is an error."""
+    return _load(path)[0]
+
+
+def rules_version(path: Path | None = None) -> str:
+    """The newest version among the rule files."""
+    return _load(path)[1]
 
 
 def rules_reference(lang: str = "en") -> str:
