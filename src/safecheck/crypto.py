@@ -52,7 +52,8 @@ class EncryptedFileError(SafecheckError):
 class NotEncryptedFileError(EncryptedFileError):
     def __init__(self) -> None:
         super().__init__(
-            "this is not a safecheck encrypted file (it does not start with the safecheck mark)"
+            "this is not a safecheck encrypted file (it does not start with the safecheck mark)",
+            key="error.crypto.not_encrypted",
         )
 
 
@@ -75,7 +76,8 @@ class WrongPassphraseError(EncryptedFileError):
         super().__init__(
             "cannot decrypt: wrong passphrase, or the file was damaged or changed "
             "(the two cannot be told apart). Check the passphrase (letter case, keyboard "
-            "layout) and try again, or use another copy of the file."
+            "layout) and try again, or use another copy of the file.",
+            key="error.crypto.wrong_passphrase",
         )
 
 
@@ -232,7 +234,10 @@ def read_header(blob: bytes) -> Header:
 
 def _passphrase_bytes(passphrase: str) -> bytes:
     if not passphrase:
-        raise PassphraseError("the passphrase is empty; an empty passphrase protects nothing")
+        raise PassphraseError(
+            "the passphrase is empty; an empty passphrase protects nothing",
+            key="error.crypto.empty_passphrase",
+        )
     # NFC, so that "é" typed on macOS (often decomposed) and on Windows (composed) is one key.
     return unicodedata.normalize("NFC", passphrase).encode("utf-8", "surrogatepass")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -30,9 +31,21 @@ class Problem:
 
 
 class SafecheckError(Exception):
-    """Base of every error that is the user's to fix; the CLI prints it without a traceback."""
+    """Base of every error that is the user's to fix; the CLI prints it without a traceback.
+
+    An error raised with `key=` (and values) is shown in the person's language through that
+    message key; `str(error)` stays the English text, for logs and for errors without a key."""
 
     exit_code: ExitCode = ExitCode.USAGE
+
+    def __init__(self, *args: object, key: str | None = None, **values: object) -> None:
+        super().__init__(*args)
+        self.key = key
+        self.values: dict[str, object] = dict(values)
+
+    def text(self, translate: Callable[..., str]) -> str:
+        """The message in the language of `translate` (a Translator), when it has a key."""
+        return translate(self.key, **self.values) if self.key else str(self)
 
 
 class DataError(SafecheckError):

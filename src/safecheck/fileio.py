@@ -68,11 +68,15 @@ def _write_atomic(path: Path, data: bytes, overwrite: bool) -> Path:
     path = path.expanduser()
     folder = path.parent  # Path("name").parent is Path(".")
     if path.is_dir():
-        raise UsageError(f"{path} is a folder; give a file name")
+        raise UsageError(
+            f"{path} is a folder; give a file name", key="error.file_is_folder", path=path
+        )
     if not folder.is_dir():
-        raise UsageError(f"the folder {folder} does not exist")
+        raise UsageError(
+            f"the folder {folder} does not exist", key="error.no_folder", folder=folder
+        )
     if not overwrite and (path.exists() or path.is_symlink()):
-        raise UsageError(_exists_message(path))
+        raise UsageError(_exists_message(path), key="error.file_exists", path=path)
     try:
         done = False
         if sys.platform == "linux":
@@ -85,9 +89,12 @@ def _write_atomic(path: Path, data: bytes, overwrite: bool) -> Path:
         if not done:
             _write_named(path, folder, data, overwrite)
     except FileExistsError as exc:
-        raise UsageError(_exists_message(path)) from exc
+        raise UsageError(_exists_message(path), key="error.file_exists", path=path) from exc
     except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        reason = exc.strerror or str(exc)
+        raise UsageError(
+            f"cannot write {path}: {reason}", key="error.cannot_write", path=path, reason=reason
+        ) from exc
     _sync_folder(folder)
     return path
 

@@ -104,7 +104,7 @@ def test_scripted_checkup_in_french_with_output(runner: CliRunner, tmp_path: Pat
     # Never over an existing file without --force.
     code, _, err = invoke(runner, *args, "--output", str(report))
     assert code == 2
-    assert "already exists" in err
+    assert "existe déjà" in err  # the session is in French, so is the error
     code, _, _ = invoke(runner, *args, "--output", str(report), "--force")
     assert code == 0
 

@@ -164,3 +164,37 @@ def test_scan_in_every_format(tmp_path: Path) -> None:
     )
     assert code == 0
     assert out.isascii()
+
+
+def test_errors_are_in_the_language_asked(answers: Path, tmp_path: Path) -> None:
+    taken = tmp_path / "taken.txt"
+    taken.write_text("someone's document", encoding="utf-8")
+    code, _, err = invoke(
+        "checkup",
+        "--lang",
+        "fr",
+        "--checklists",
+        str(MINI),
+        "--answers",
+        str(answers),
+        "--output",
+        str(taken),
+        env={"LANG": "fr_FR.UTF-8"},
+    )
+    assert code == 2
+    assert "existe déjà ; choisissez un autre nom" in err
+    assert taken.read_text(encoding="utf-8") == "someone's document"  # never overwritten
+    not_ours = tmp_path / "x.bin"
+    not_ours.write_bytes(b"plain bytes")
+    secret = tmp_path / "p.txt"
+    secret.write_text("whatever\n", encoding="utf-8")
+    code, _, err = invoke(
+        "report",
+        "decrypt",
+        str(not_ours),
+        "--passphrase-file",
+        str(secret),
+        env={"LANG": "fr_FR.UTF-8"},
+    )
+    assert code == 2
+    assert "ce n'est pas un fichier chiffré par safecheck" in err

@@ -54,11 +54,11 @@ def test_every_key_used_in_code_exists() -> None:
         r"""\b(?:t|HELP|self\.t|Translator\([^)]*\))\(\s*"([a-z][\w.\-]*)"\s*[,)]"""
     )
     # keys passed around as values (a collector's reason) rather than looked up at once
-    passed = re.compile(r"""["'](scan\.reason\.[a-z_]+)["']""")
+    passed = re.compile(r"""["'](scan\.reason\.[a-z_]+)["']|\bkey=["']([a-z][\w.\-]*)["']""")
     for path in SRC.rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         used.update(pattern.findall(text))
-        used.update(passed.findall(text))
+        used.update(k for pair in passed.findall(text) for k in pair if k)
     used.update(f"answer.{a.value}" for a in Answer)
     used.update(f"severity.{s.value}" for s in Severity)
     used.update(f"coverage.status.{c.value}" for c in CoverageStatus)

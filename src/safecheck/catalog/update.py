@@ -67,10 +67,8 @@ class UpdateError(SafecheckError):
     """
 
     def __init__(self, key: str, **values: object) -> None:
-        self.key = key
-        self.values = values
         lang = language_from_environment(os.environ) or DEFAULT_LANGUAGE
-        super().__init__(Translator(lang)(key, **values))
+        super().__init__(Translator(lang)(key, **values), key=key, **values)
 
 
 @dataclass(frozen=True)

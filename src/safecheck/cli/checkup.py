@@ -14,7 +14,7 @@ from rich.panel import Panel
 from safecheck.checklist.answers_file import ScriptedAsker, load_answers_file
 from safecheck.checklist.loader import load_checklists
 from safecheck.checklist.model import ChecklistSet
-from safecheck.cli.common import err_console, out_console
+from safecheck.cli.common import err_console, out_console, use_language
 from safecheck.cli.output import OutputOptions, write_report
 from safecheck.cli.prompt import TerminalAsker, install_quick_exit_on_interrupt, read_line
 from safecheck.engine import build_report, run_checkup
@@ -97,7 +97,7 @@ def offer_to_save(console: Console, t: Translator, report: Report, options: Outp
                 report, t, chosen, console, confirm=lambda q: ask_yes_no(console, q)
             )
         except UsageError as exc:
-            console.print(t("save.failed", error=str(exc)), style="red", markup=False)
+            console.print(t("save.failed", error=exc.text(t)), style="red", markup=False)
             continue
         if digest is None:  # the person chose not to write into an exposed folder
             continue
@@ -156,7 +156,7 @@ def run(
     checklists: ChecklistSet = load_checklists(checklist_paths or None)
     if answers_file is not None:
         responses = load_answers_file(answers_file, checklists)
-        t = Translator(lang or DEFAULT_LANGUAGE)
+        t = use_language(Translator(lang or DEFAULT_LANGUAGE))
         answers = run_checkup(checklists, ScriptedAsker(responses))
         report = build_report(checklists, answers, t, country.code, advocate)
         if scan:
@@ -166,7 +166,7 @@ def run(
 
     install_quick_exit_on_interrupt()
     console = err_console(soft_wrap=False)
-    t = Translator(lang or ask_language(console))
+    t = use_language(Translator(lang or ask_language(console)))
     show_briefing(console, t, country)
     answers = run_checkup(checklists, TerminalAsker(console, t, advocate))
     report = build_report(checklists, answers, t, country.code, advocate)

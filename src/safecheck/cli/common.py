@@ -59,10 +59,28 @@ class ListFormat(StrEnum):
 LangOption = Annotated[str | None, typer.Option("--lang", help=HELP("help.option.lang"))]
 
 
+# The language of the running command once it is known (--lang, the environment, or asked), so
+# that its errors are said in that language too.
+_session_language: list[str] = []
+
+
+def use_language(t: Translator) -> Translator:
+    _session_language[:] = [t.lang]
+    return t
+
+
+def error_translator() -> Translator:
+    if _session_language:
+        return Translator(_session_language[0])
+    return Translator(language_from_environment(os.environ) or DEFAULT_LANGUAGE)
+
+
 def translator(lang: str | None) -> Translator:
     """--lang, else the system's language, else English: for commands that ask nothing."""
     check_language(lang)
-    return Translator(lang or language_from_environment(os.environ) or DEFAULT_LANGUAGE)
+    return use_language(
+        Translator(lang or language_from_environment(os.environ) or DEFAULT_LANGUAGE)
+    )
 
 
 def check_language(option: str | None) -> None:
@@ -73,6 +91,7 @@ def check_language(option: str | None) -> None:
 @contextmanager
 def handled_errors() -> Iterator[None]:
     """Our errors become a message and an exit code, never a traceback."""
+    _session_language.clear()  # a new command: its language is not known yet
     try:
         yield
     except QuickExit:
@@ -83,7 +102,8 @@ def handled_errors() -> Iterator[None]:
             console.print(str(problem), markup=False)
         raise typer.Exit(int(exc.exit_code)) from None
     except SafecheckError as exc:
-        err_console().print(HELP("error.prefix") + " " + str(exc), markup=False)
+        t = error_translator()
+        err_console().print(t("error.prefix") + " " + exc.text(t), markup=False)
         raise typer.Exit(int(exc.exit_code)) from None
     except KeyboardInterrupt:
         raise typer.Exit(int(ExitCode.INTERRUPTED)) from None

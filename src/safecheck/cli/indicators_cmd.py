@@ -114,7 +114,7 @@ def update_command(
                     folder, api=endpoints.api, raw=endpoints.raw, on_url=show
                 )
         except updater.UpdateError as exc:
-            raise UsageError(t(exc.key, **exc.values)) from None
+            raise UsageError(exc.text(t)) from None
         except DataError:
             console.print(t("indicators.parse_failed"), markup=False)
             raise

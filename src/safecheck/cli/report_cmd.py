@@ -33,7 +33,9 @@ def _decrypt(file: Path, output: Path | None, force: bool, passphrase_file: Path
     try:
         plain = crypto.decrypt(blob, passphrase)
     except crypto.EncryptedFileError as exc:
-        raise UsageError(f"{file}: {exc}") from None
+        raise UsageError(
+            f"{file}: {exc}", key="error.in_file", file=file, error=exc.text(t)
+        ) from None
     if output is None:
         sys.stdout.write(plain.decode("utf-8", errors="replace"))
         return
