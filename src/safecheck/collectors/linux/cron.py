@@ -46,9 +46,9 @@ class CronCollector:
 
     def collect(self, host: Host) -> CollectorResult:
         reader = Reader(host, COLLECTOR_ID)
-        self._crontab(reader, SYSTEM_CRONTAB, None)
+        add_crontab_jobs(reader, SYSTEM_CRONTAB, None)
         for entry in reader.files(SYSTEM_CRONTAB_DIR):
-            self._crontab(reader, entry.path, None)
+            add_crontab_jobs(reader, entry.path, None)
         self._anacrontab(reader)
         for folder, period in SCRIPT_DIRS:
             for entry in reader.files(folder):
@@ -64,31 +64,13 @@ class CronCollector:
                 )
         for folder in USER_CRONTAB_DIRS:
             for entry in reader.files(folder):
-                self._crontab(reader, entry.path, entry.name)
+                add_crontab_jobs(reader, entry.path, entry.name)
         names = {account.uid: account.name for account in host.accounts()}
         for folder in AT_DIRS:
             for entry in reader.files(folder):
                 if not entry.name.startswith("."):  # .SEQ: the job counter
                     self._at_job(reader, entry.path, names)
         return reader.result
-
-    @staticmethod
-    def _crontab(reader: Reader, path: str, owner: str | None) -> None:
-        text = reader.text(path)
-        if text is None:
-            return
-        for job in parse_crontab(text, system=owner is None):
-            reader.add(
-                "cron-job",
-                path,
-                basename(path),
-                command=job.command,
-                program=program_of(job.command),
-                line=job.line,
-                user=owner or job.user,
-                enabled=True,
-                details=(("schedule", job.schedule),),
-            )
 
     @staticmethod
     def _anacrontab(reader: Reader) -> None:
@@ -129,4 +111,24 @@ class CronCollector:
             user=user,
             enabled=True,
             details=(("runs-at", runs_at),) if runs_at else (),
+        )
+
+
+def add_crontab_jobs(reader: Reader, path: str, owner: str | None) -> None:
+    """One "cron-job" entry per line of a crontab: a system one (with a user field) when
+    `owner` is None, else the crontab of that account. Shared with macOS's cron."""
+    text = reader.text(path)
+    if text is None:
+        return
+    for job in parse_crontab(text, system=owner is None):
+        reader.add(
+            "cron-job",
+            path,
+            basename(path),
+            command=job.command,
+            program=program_of(job.command),
+            line=job.line,
+            user=owner or job.user,
+            enabled=True,
+            details=(("schedule", job.schedule),),
         )

@@ -15,9 +15,8 @@ import re
 
 from safecheck.collectors.base import CollectorResult
 from safecheck.collectors.host import Host
+from safecheck.collectors.linux.cron import add_crontab_jobs
 from safecheck.collectors.macos import PLATFORMS, MacReader, basename
-from safecheck.collectors.parsers.commands import program_of
-from safecheck.collectors.parsers.crontab import parse_crontab
 
 COLLECTOR_ID = "macos.schedule"
 USER_TABS = ("/usr/lib/cron/tabs", "/private/var/at/tabs")
@@ -35,14 +34,14 @@ class ScheduleCollector:
     def collect(self, host: Host) -> CollectorResult:
         reader = MacReader(host, COLLECTOR_ID)
         if reader.once(SYSTEM_CRONTAB):
-            _crontab(reader, SYSTEM_CRONTAB, None)
+            add_crontab_jobs(reader, SYSTEM_CRONTAB, None)
         for folder in USER_TABS:
             if not reader.once(folder):
                 continue
             for entry in reader.files(folder):
                 if entry.name.startswith("."):
                     continue
-                _crontab(reader, entry.path, entry.name)
+                add_crontab_jobs(reader, entry.path, entry.name)
         folders = [(f"/etc/periodic/{p}", p) for p in PERIODS]
         folders += [(e.path, e.name) for e in reader.listing("/usr/local/etc/periodic") if e.is_dir]
         for folder, period in folders:
@@ -74,21 +73,3 @@ def _script(reader: MacReader, path: str, period: str) -> None:
         enabled=reader.executable(path),
         details=(("schedule", period),),
     )
-
-
-def _crontab(reader: MacReader, path: str, owner: str | None) -> None:
-    text = reader.text(path)
-    if text is None:
-        return
-    for job in parse_crontab(text, system=owner is None):
-        reader.add(
-            "cron-job",
-            path,
-            basename(path),
-            command=job.command,
-            program=program_of(job.command),
-            line=job.line,
-            user=owner or job.user,
-            enabled=True,
-            details=(("schedule", job.schedule),),
-        )
