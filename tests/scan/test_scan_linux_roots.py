@@ -8,7 +8,7 @@ import json
 import os
 import stat
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -235,8 +235,10 @@ PLANTED: dict[str, tuple[list[tuple[str, str, int]], str, str]] = {
 def test_planted_case_is_found(tmp_path: Path, case: str) -> None:
     root = packaged_debian_root(tmp_path / "disk")
     files, rule, path = PLANTED[case]
+    planted_at = (NOW - timedelta(days=1)).timestamp()  # recent for the scan's fixed clock
     for name, content, mode in files:
-        write(root, name, content, mode)
+        real = write(root, name, content, mode)
+        os.utime(real, (planted_at, planted_at), follow_symlinks=False)
     report = scan(root)
     found = [f for f in report.findings if f.id == rule]
     assert found, sorted(ids(report))
