@@ -44,17 +44,18 @@ from pathlib import Path
 
 import bench_scan
 
-from safecheck.analysis.heuristics import Context, judge
 from safecheck.catalog.index import CatalogIndex
 from safecheck.catalog.loader import load_catalog
 from safecheck.catalog.model import PLATFORMS, Artifacts, Catalog, PlatformArtifacts, Tool
-from safecheck.collectors.base import Entry
-from safecheck.collectors.host import Host
-from safecheck.collectors.linux.packages import dpkg_owned_among
-from safecheck.collectors.registry import all_collectors
-from safecheck.i18n import Translator
-from safecheck.report import Report
-from safecheck.scan_engine import collect, run_scan
+from safecheck.core.entries import Entry
+from safecheck.core.i18n import Translator
+from safecheck.report.model import Report
+from safecheck.scan.analysis import judge
+from safecheck.scan.analysis.base import Context
+from safecheck.scan.collectors.host import Host
+from safecheck.scan.collectors.linux.packages import dpkg_owned_among
+from safecheck.scan.collectors.registry import all_collectors
+from safecheck.scan.run import collect, run_scan
 
 USERS = ("alice", "bob", "carol", "dave")
 SHARES = (

@@ -29,21 +29,23 @@ from pathlib import Path
 
 import floor
 
-from safecheck.analysis.heuristics import Context, Hit, judge
-from safecheck.analysis.rules import load_rules
 from safecheck.catalog.index import CatalogIndex
 from safecheck.catalog.loader import load_catalog
-from safecheck.collectors.base import Collector, CollectorResult
-from safecheck.collectors.host import Host
-from safecheck.collectors.linux.packages import dpkg_owned_among
-from safecheck.collectors.live import live_host
-from safecheck.collectors.registry import all_collectors
-from safecheck.i18n import Translator
-from safecheck.render.json_report import render_json
-from safecheck.scan_engine import (
+from safecheck.core.entries import Hit
+from safecheck.core.i18n import Translator
+from safecheck.report.findings import findings_from_hits
+from safecheck.report.render.json_report import render_json
+from safecheck.report.rules import load_rules
+from safecheck.scan.analysis import judge
+from safecheck.scan.analysis.base import Context
+from safecheck.scan.collectors.base import Collector, CollectorResult
+from safecheck.scan.collectors.host import Host
+from safecheck.scan.collectors.linux.packages import dpkg_owned_among
+from safecheck.scan.collectors.live import live_host
+from safecheck.scan.collectors.registry import all_collectors
+from safecheck.scan.run import (
     CachedProcessSource,
     _Hasher,
-    findings_from_hits,
     packaged_lookup,
     paths_to_check,
     run_scan,

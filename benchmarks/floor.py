@@ -30,7 +30,7 @@ from typing import Any
 
 import psutil  # noqa: TID251 - the floor reads the live system itself
 
-# What live.py asks psutil for (safecheck.collectors.live._ATTRS).
+# What live.py asks psutil for (safecheck.scan.collectors.live._ATTRS).
 PROCESS_ATTRS = ["pid", "name", "exe", "cmdline", "username", "create_time", "status"]
 MAX_ENVIRON = 1024 * 1024
 
@@ -67,7 +67,7 @@ class _Recorder:
     METHODS = ("read_bytes", "list_dir", "resolve", "stat", "lstat")
 
     def __init__(self) -> None:
-        from safecheck.collectors import host as host_module  # noqa: PLC0415
+        from safecheck.scan.collectors import host as host_module  # noqa: PLC0415
 
         self.host_class = host_module.Host
         self.read_error = host_module.ReadError
@@ -147,11 +147,11 @@ class _Recorder:
 def record_plan() -> Plan:
     """Run the real live scan once in-process and record every file and folder it reads."""
     # Imported here: a floor run with --plan must not pay for safecheck's imports.
-    from safecheck.collectors.linux.packages import dpkg_owned_among  # noqa: PLC0415
-    from safecheck.collectors.live import live_host  # noqa: PLC0415
-    from safecheck.collectors.registry import all_collectors  # noqa: PLC0415
-    from safecheck.i18n import Translator  # noqa: PLC0415
-    from safecheck.scan_engine import run_scan  # noqa: PLC0415
+    from safecheck.core.i18n import Translator  # noqa: PLC0415
+    from safecheck.scan.collectors.linux.packages import dpkg_owned_among  # noqa: PLC0415
+    from safecheck.scan.collectors.live import live_host  # noqa: PLC0415
+    from safecheck.scan.collectors.registry import all_collectors  # noqa: PLC0415
+    from safecheck.scan.run import run_scan  # noqa: PLC0415
 
     with _Recorder() as recorder:
         run_scan(live_host(), all_collectors(), Translator("en"), owned_files=dpkg_owned_among)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from safecheck.checklist.loader import load_checklists
-from safecheck.checklist.model import ChecklistSet
+from safecheck.checkup.checklist.loader import load_checklists
+from safecheck.checkup.checklist.model import ChecklistSet
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED = Path(__file__).resolve().parents[2] / "shared"

@@ -51,7 +51,7 @@ def test_wheel_contains_data_and_validates_from_a_fresh_install(tmp_path: Path) 
         "location.yaml",
     } <= checklists
     assert "safecheck/data/resources.yaml" in names
-    assert "safecheck/i18n/en/core.yaml" in names and "safecheck/i18n/fr/core.yaml" in names
+    assert "safecheck/core/i18n/en/core.yaml" in names and "safecheck/core/i18n/fr/core.yaml" in names
     assert "safecheck/py.typed" in names
 
     # A fresh venv with the wheel and nothing else of ours; its dependencies come from the

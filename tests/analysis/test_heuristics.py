@@ -6,10 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from safecheck.analysis.heuristics import Context, Hit, judge
 from safecheck.catalog.index import CatalogIndex
 from safecheck.catalog.model import Artifacts, Catalog, Category, PlatformArtifacts, Tool
-from safecheck.collectors.base import Entry
+from safecheck.core.entries import Entry, Hit
+from safecheck.scan.analysis import judge
+from safecheck.scan.analysis.base import Context
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 

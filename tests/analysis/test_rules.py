@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from safecheck.analysis.heuristics import TOOL_RULES
-from safecheck.analysis.rules import load_rules, parse_rules, rules_reference
-from safecheck.i18n import LANGUAGES, Translator
+from safecheck.core.i18n import LANGUAGES, Translator
+from safecheck.report.rules import load_rules, parse_rules, rules_reference
+from safecheck.scan.analysis.base import TOOL_RULES
 
 HEURISTICS = Path(__file__).resolve().parents[2] / "src" / "safecheck" / "analysis"
 
@@ -58,5 +58,5 @@ def test_bad_rules_file(tmp_path: Path) -> None:
 def test_findings_reference_is_up_to_date() -> None:
     doc = Path(__file__).resolve().parents[2] / "docs" / "findings.md"
     assert doc.read_text(encoding="utf-8") == rules_reference(), (
-        "docs/findings.md is out of date: python -m safecheck.analysis.rules > docs/findings.md"
+        "docs/findings.md is out of date: python -m safecheck.report.rules > docs/findings.md"
     )

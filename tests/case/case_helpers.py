@@ -9,7 +9,7 @@ from typer.testing import CliRunner, Result
 
 from safecheck.case import store
 from safecheck.cli.app import app
-from safecheck.crypto import ScryptParams
+from safecheck.core.crypto import ScryptParams
 
 FAST = ScryptParams(log2_n=4, r=1, p=1)
 PASSPHRASE = "correct horse battery staple"  # noqa: S105 -- a test passphrase

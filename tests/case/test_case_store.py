@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from case_helpers import FAST, PASSPHRASE, case_cli, fast_and_private
 
-from safecheck import crypto
 from safecheck.case import CASE_FILE, Case, CaseError
+from safecheck.core import crypto
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and flock")
 
@@ -24,7 +24,7 @@ CHILD = """
 import sys
 from pathlib import Path
 from safecheck.case import store
-from safecheck.crypto import ScryptParams
+from safecheck.core.crypto import ScryptParams
 store.SCRYPT_PARAMS = ScryptParams(log2_n=4, r=1, p=1)
 folder, passphrase, start, mode = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
 case = store.Case.open(folder, passphrase)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from safecheck.collectors.host import Host
-from safecheck.collectors.system_info import describe_host, parse_os_release
+from safecheck.scan.collectors.host import Host
+from safecheck.scan.collectors.system_info import describe_host, parse_os_release
 
 DEBIAN = """\
 PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"

@@ -9,7 +9,7 @@ import indicators_fakes
 import pytest
 from indicators_fakes import ECHAP, IOC_SHA256, WATCHWARE_SHA256
 
-from safecheck.errors import DataError
+from safecheck.core.errors import DataError
 from safecheck.indicators.loader import load_file, parse_apps
 from safecheck.indicators.model import STALKERWARE, WATCHWARE, Indicators
 

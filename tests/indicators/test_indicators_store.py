@@ -11,9 +11,9 @@ import indicators_fakes
 import pytest
 from indicators_fakes import COMMIT, ECHAP, IOC_SHA256, WATCHWARE_SHA256
 
-from safecheck.catalog import update as updater
-from safecheck.errors import DataError, UsageError
+from safecheck.core.errors import DataError, UsageError
 from safecheck.indicators import load_installed
+from safecheck.indicators import update as updater
 from safecheck.indicators.store import UNKNOWN_COMMIT, indicators_folder, user_data_dir
 
 # The fixtures of tests/indicators (a conftest.py here would clash with tests/conftest.py

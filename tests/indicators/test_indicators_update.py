@@ -13,8 +13,8 @@ import indicators_fakes
 import pytest
 from indicators_fakes import COMMIT, ECHAP, HANG, IOC_SHA256, WATCHWARE_SHA256, FakeGitHub
 
-from safecheck.catalog import update as updater
-from safecheck.errors import DataError
+from safecheck.core.errors import DataError
+from safecheck.indicators import update as updater
 from safecheck.indicators.store import load_installed
 
 # The fixtures of tests/indicators (a conftest.py here would clash with tests/conftest.py

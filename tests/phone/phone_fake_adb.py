@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from safecheck.collectors.live import SubprocessRunner
-from safecheck.phone.adb import Adb
+from safecheck.core.runner import SubprocessRunner
+from safecheck.phone.android.adb import Adb
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "adb"
 ECHAP = Path(__file__).resolve().parents[3] / "shared" / "data" / "echap"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from phone_fake_adb import install_fake_adb, make_adb, use_scenario
 
-from safecheck.phone.adb import (
+from safecheck.phone.android.adb import (
     ALLOWED,
     Adb,
     AdbError,

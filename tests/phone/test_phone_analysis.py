@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from safecheck.analysis.rules import load_rules
-from safecheck.collectors.base import Entry
-from safecheck.phone import check as phone_check
-from safecheck.phone.adb import Adb
-from safecheck.phone.analysis import impersonates_system, judge_phone
-from safecheck.phone.check import check_phone
+from safecheck.core.entries import Entry
+from safecheck.phone.android import checks as phone_check
+from safecheck.phone.android.adb import Adb
+from safecheck.phone.android.analysis import impersonates_system, judge_phone
+from safecheck.phone.android.checks import check_phone
+from safecheck.report.rules import load_rules
 
 
 def entry(kind: str, name: str = "com.x", **facts: str) -> Entry:

@@ -13,12 +13,12 @@ from phone_fake_adb import FIXTURES, install_fake_adb
 from rich.console import Console
 from typer.testing import CliRunner
 
-from safecheck.catalog.update import import_from
 from safecheck.cli import phone_cmd
 from safecheck.cli.phone_cmd import phone_command, pick_device
-from safecheck.errors import UsageError
-from safecheck.i18n import Translator
-from safecheck.phone.parsers import Device
+from safecheck.core.errors import UsageError
+from safecheck.core.i18n import Translator
+from safecheck.indicators.update import import_from
+from safecheck.phone.android.parsers import Device
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from phone_fake_adb import NOW, echap_lookup, install_fake_adb, make_adb, use_scenario
 
-from safecheck.i18n import Translator
-from safecheck.phone.engine import run_phone_check
-from safecheck.render.text import render_text
+from safecheck.core.i18n import Translator
+from safecheck.phone.run import run_phone_check
+from safecheck.report.render.text import render_text
 
 
 @pytest.fixture

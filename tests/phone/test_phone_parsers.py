@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from safecheck.phone import parsers as p
+from safecheck.phone.android import parsers as p
 
 PM_LINE = (
     "package:/data/app/~~x==/com.example-y==/base.apk=com.example versionCode:7  "

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from phone_fake_adb import NOW, install_fake_adb, make_adb, use_scenario
 
-from safecheck.i18n import Translator
-from safecheck.model import CoverageStatus, Severity
-from safecheck.phone.adb import is_allowed
-from safecheck.phone.check import IndicatorsLookup
-from safecheck.phone.engine import run_phone_check
-from safecheck.report import Report
+from safecheck.core.i18n import Translator
+from safecheck.core.model import CoverageStatus, Severity
+from safecheck.phone.android.adb import is_allowed
+from safecheck.phone.android.checks import IndicatorsLookup
+from safecheck.phone.run import run_phone_check
+from safecheck.report.model import Report
 
 
 @pytest.fixture

@@ -7,12 +7,20 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from safecheck.checklist.model import Answer, ChecklistSet
-from safecheck.checklist.runner import AnswerRecord
-from safecheck.engine import build_report
-from safecheck.i18n import Translator
-from safecheck.model import Confidence, Coverage, CoverageStatus, Evidence, Finding, Severity
-from safecheck.report import Report
+from safecheck.checkup.checklist.model import ChecklistSet
+from safecheck.checkup.checklist.runner import AnswerRecord
+from safecheck.checkup.run import build_report
+from safecheck.core.i18n import Translator
+from safecheck.core.model import (
+    Answer,
+    Confidence,
+    Coverage,
+    CoverageStatus,
+    Evidence,
+    Finding,
+    Severity,
+)
+from safecheck.report.model import Report
 
 VERSION = "9.9.9"
 HOST: dict[str, str | bool | int] = {

@@ -26,10 +26,10 @@ from pathlib import Path
 import pytest
 from report_sample import HELP, combined_report
 
-from safecheck.checklist.model import ChecklistSet
-from safecheck.i18n import Translator
-from safecheck.render.html import CSP, render_html
-from safecheck.report import Report
+from safecheck.checkup.checklist.model import ChecklistSet
+from safecheck.core.i18n import Translator
+from safecheck.report.model import Report
+from safecheck.report.render.html import CSP, render_html
 
 
 @pytest.fixture

@@ -9,14 +9,14 @@ from typing import ClassVar
 import pytest
 from report_sample import HELP, combined_report
 
-from safecheck.checklist.model import ChecklistSet
-from safecheck.i18n import Translator, catalog
-from safecheck.model import Confidence, Coverage, CoverageStatus, Evidence, Finding, Severity
-from safecheck.render.html import render_html
-from safecheck.render.markdown import code, escape, render_markdown
-from safecheck.render.text import WIDTH, render_text, to_ascii, visible
-from safecheck.report import Metadata, Report
-from safecheck.report_io import report_digest
+from safecheck.checkup.checklist.model import ChecklistSet
+from safecheck.core.i18n import Translator, catalog
+from safecheck.core.model import Confidence, Coverage, CoverageStatus, Evidence, Finding, Severity
+from safecheck.report.jsonio import report_digest
+from safecheck.report.model import Metadata, Report
+from safecheck.report.render.html import render_html
+from safecheck.report.render.markdown import code, escape, render_markdown
+from safecheck.report.render.text import WIDTH, render_text, to_ascii, visible
 
 
 @pytest.fixture

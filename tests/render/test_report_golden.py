@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from report_sample import HELP, combined_report
 
-from safecheck.checklist.model import ChecklistSet
-from safecheck.i18n import Translator
-from safecheck.render.html import render_html
-from safecheck.render.json_report import render_json
-from safecheck.render.markdown import render_markdown
-from safecheck.render.text import render_text
-from safecheck.report import Report
+from safecheck.checkup.checklist.model import ChecklistSet
+from safecheck.core.i18n import Translator
+from safecheck.report.model import Report
+from safecheck.report.render.html import render_html
+from safecheck.report.render.json_report import render_json
+from safecheck.report.render.markdown import render_markdown
+from safecheck.report.render.text import render_text
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 

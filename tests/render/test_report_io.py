@@ -15,17 +15,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from report_sample import HELP, combined_report
 
-from safecheck.checklist.model import Answer, ChecklistSet
-from safecheck.checklist.outcomes import Outcome
-from safecheck.errors import DataError
-from safecheck.i18n import Translator
-from safecheck.model import Confidence, Coverage, CoverageStatus, Evidence, Finding, Severity
-from safecheck.render.html import render_html
-from safecheck.render.json_report import render_json
-from safecheck.render.markdown import render_markdown
-from safecheck.render.text import WIDTH, render_text
-from safecheck.report import AnsweredItem, Metadata, Report, Risk
-from safecheck.report_io import (
+from safecheck.checkup.checklist.model import ChecklistSet
+from safecheck.core.errors import DataError
+from safecheck.core.i18n import Translator
+from safecheck.core.model import (
+    Answer,
+    Confidence,
+    Coverage,
+    CoverageStatus,
+    Evidence,
+    Finding,
+    Outcome,
+    Severity,
+)
+from safecheck.report.jsonio import (
     SCHEMA_VERSION,
     canonical_json,
     load_report,
@@ -34,6 +37,11 @@ from safecheck.report_io import (
     report_from_dict,
     report_to_dict,
 )
+from safecheck.report.model import AnsweredItem, Metadata, Report, Risk
+from safecheck.report.render.html import render_html
+from safecheck.report.render.json_report import render_json
+from safecheck.report.render.markdown import render_markdown
+from safecheck.report.render.text import WIDTH, render_text
 
 
 @pytest.fixture

@@ -20,15 +20,15 @@ from linux_fakeroot import ALICE_HOME, RSA_KEY, debian_root, folder, link, write
 
 from safecheck.cli.app import app
 from safecheck.cli.scan_cmd import detect_platform
-from safecheck.collectors.host import Host
-from safecheck.collectors.linux.packages import dpkg_owned_among
-from safecheck.collectors.live import live_host
-from safecheck.collectors.registry import all_collectors
-from safecheck.i18n import Translator
-from safecheck.model import CoverageStatus, Severity
-from safecheck.render.json_report import render_json
-from safecheck.report import Report
-from safecheck.scan_engine import run_scan
+from safecheck.core.i18n import Translator
+from safecheck.core.model import CoverageStatus, Severity
+from safecheck.report.model import Report
+from safecheck.report.render.json_report import render_json
+from safecheck.scan.collectors.host import Host
+from safecheck.scan.collectors.linux.packages import dpkg_owned_among
+from safecheck.scan.collectors.live import live_host
+from safecheck.scan.collectors.registry import all_collectors
+from safecheck.scan.run import run_scan
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 

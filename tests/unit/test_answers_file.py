@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from safecheck.checklist.answers_file import load_answers_file, parse_answer
-from safecheck.checklist.model import Answer, ChecklistSet
-from safecheck.errors import DataError
+from safecheck.checkup.checklist.answers_file import load_answers_file, parse_answer
+from safecheck.checkup.checklist.model import ChecklistSet
+from safecheck.core.errors import DataError
+from safecheck.core.model import Answer
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -27,8 +27,8 @@ from safecheck.catalog import (
 )
 from safecheck.catalog import index as index_module
 from safecheck.catalog.loader import GENERIC_NAMES, parse_catalog
-from safecheck.errors import DataError, Problem
-from safecheck.yamlio import Problems, compose_text
+from safecheck.core.errors import DataError, Problem
+from safecheck.core.yamlio import Problems, compose_text
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "catalog"
 GOOD_DIR = FIXTURES / "good"

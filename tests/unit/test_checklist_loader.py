@@ -15,11 +15,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from safecheck.checklist.loader import load_checklists, parse_checklist, validate
-from safecheck.checklist.model import Answer, Checklist, Condition, Kind
-from safecheck.errors import DataError, Problem
-from safecheck.model import Severity
-from safecheck.yamlio import Problems, compose_text
+from safecheck.checkup.checklist.loader import load_checklists, parse_checklist, validate
+from safecheck.checkup.checklist.model import Checklist, Condition, Kind
+from safecheck.core.errors import DataError, Problem
+from safecheck.core.model import Answer, Severity
+from safecheck.core.yamlio import Problems, compose_text
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "checklists"
 GOOD_DIR = FIXTURES / "good"

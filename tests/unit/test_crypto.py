@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from safecheck.crypto import (
+from safecheck.core.crypto import (
     DEFAULT_SCRYPT,
     MAGIC,
     NONCE_LEN,
@@ -30,7 +30,7 @@ from safecheck.crypto import (
     read_header,
     read_passphrase_file,
 )
-from safecheck.errors import SafecheckError
+from safecheck.core.errors import SafecheckError
 
 # Fast parameters for tests only: 2 KiB of memory instead of 128 MiB.
 FAST = ScryptParams(log2_n=4, r=1, p=1)

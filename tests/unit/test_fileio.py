@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from safecheck import fileio
-from safecheck.errors import UsageError
-from safecheck.fileio import (
+from safecheck.core import fileio
+from safecheck.core.errors import UsageError
+from safecheck.core.fileio import (
     TEMP_PREFIX,
     TEMP_SUFFIX,
     exposed_location,
@@ -234,7 +234,7 @@ CHILD = textwrap.dedent(
     """
     import os, sys, time
     from pathlib import Path
-    from safecheck import fileio
+    from safecheck.core import fileio
 
     fileio._USE_ANONYMOUS_TEMP = sys.argv[2] == "anonymous"
 

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from safecheck.checklist.model import Answer
-from safecheck.i18n import (
+from safecheck.core.i18n import (
     LANGUAGES,
     Translator,
     catalog,
@@ -16,7 +15,7 @@ from safecheck.i18n import (
     language_from_environment,
     placeholders,
 )
-from safecheck.model import CoverageStatus, Severity
+from safecheck.core.model import Answer, CoverageStatus, Severity
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "safecheck"
 

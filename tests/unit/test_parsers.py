@@ -12,24 +12,24 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from safecheck.collectors.linux.accounts import (
+from safecheck.scan.collectors.linux.accounts import (
     fingerprint,
     forced_command,
     parse_authorized_keys,
 )
-from safecheck.collectors.linux.boot import (
+from safecheck.scan.collectors.linux.boot import (
     git_value,
     pam_exec_command,
     parse_apt_conf,
     parse_pam_line,
     polkit_allow_all,
 )
-from safecheck.collectors.parsers.commands import (
+from safecheck.scan.collectors.parsers.commands import (
     program_of,
     split_command,
     split_segments,
 )
-from safecheck.collectors.parsers.crontab import (
+from safecheck.scan.collectors.parsers.crontab import (
     AnacronLine,
     AtJob,
     CronLine,
@@ -37,14 +37,14 @@ from safecheck.collectors.parsers.crontab import (
     parse_at_job,
     parse_crontab,
 )
-from safecheck.collectors.parsers.ini import (
+from safecheck.scan.collectors.parsers.ini import (
     last,
     parse_ini,
     strip_field_codes,
     unescape_desktop,
     values,
 )
-from safecheck.collectors.parsers.shell import (
+from safecheck.scan.collectors.parsers.shell import (
     flag_line,
     flag_lines,
     logical_lines,

@@ -10,11 +10,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from safecheck.checklist.outcomes import Outcome
-from safecheck.model import Confidence, Coverage, CoverageStatus, Evidence, Finding, Severity
-from safecheck.redact import redact_report, redact_text
-from safecheck.render.json_report import render_json
-from safecheck.report import AnsweredItem, Metadata, Report, Risk
+from safecheck.core.model import (
+    Confidence,
+    Coverage,
+    CoverageStatus,
+    Evidence,
+    Finding,
+    Outcome,
+    Severity,
+)
+from safecheck.report.model import AnsweredItem, Metadata, Report, Risk
+from safecheck.report.redact import redact_report, redact_text
+from safecheck.report.render.json_report import render_json
 
 SHA = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 EMAIL = "amira.k@example.fr"

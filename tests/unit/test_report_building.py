@@ -6,13 +6,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from safecheck.checklist.model import Answer, ChecklistSet
-from safecheck.checklist.outcomes import Outcome
-from safecheck.checklist.runner import AnswerRecord
-from safecheck.engine import build_report
-from safecheck.i18n import Translator
-from safecheck.model import CoverageStatus, Severity
-from safecheck.render.text import WIDTH, render_text
+from safecheck.checkup.checklist.model import ChecklistSet
+from safecheck.checkup.checklist.runner import AnswerRecord
+from safecheck.checkup.run import build_report
+from safecheck.core.i18n import Translator
+from safecheck.core.model import Answer, CoverageStatus, Outcome, Severity
+from safecheck.report.render.text import WIDTH, render_text
 
 
 def clock() -> datetime:

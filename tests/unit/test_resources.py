@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from safecheck.errors import DataError, Problem
-from safecheck.i18n import LANGUAGES
-from safecheck.resources import (
+from safecheck.core.errors import DataError, Problem
+from safecheck.core.i18n import LANGUAGES
+from safecheck.core.resources import (
     KINDS,
     Contact,
     Country,

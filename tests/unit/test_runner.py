@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from safecheck.checklist.model import Answer, ChecklistSet
-from safecheck.checklist.runner import BACK, Response, Step, make_plan, run_checklists
+from safecheck.checkup.checklist.model import ChecklistSet
+from safecheck.checkup.checklist.runner import BACK, Response, Step, make_plan, run_checklists
+from safecheck.core.model import Answer
 
 
 class ListAsker:

@@ -1,4 +1,5 @@
-"""The case file: JSON content encrypted with `safecheck.crypto`, written atomically, one writer.
+"""The case file: JSON content encrypted with `safecheck.core.crypto`, written atomically, one
+writer.
 
 - Container: exactly the encrypted-report format of `crypto.py` (scrypt with its salt and
   parameters in the authenticated header, AES-256-GCM). Nothing else is ever written: no
@@ -26,9 +27,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from safecheck import crypto
-from safecheck.errors import SafecheckError
-from safecheck.fileio import write_private_bytes
+from safecheck.core import crypto
+from safecheck.core.errors import SafecheckError
+from safecheck.core.fileio import write_private_bytes
 
 CASE_FILE = "safecheck-case.sc"
 FORMAT = "safecheck-case"

@@ -40,9 +40,9 @@ from safecheck.catalog.model import (
     PortRange,
     Tool,
 )
-from safecheck.errors import DataError, Problem
-from safecheck.i18n import LANGUAGES
-from safecheck.yamlio import (
+from safecheck.core.errors import DataError, Problem
+from safecheck.core.i18n import LANGUAGES
+from safecheck.core.yamlio import (
     INT_TAG,
     NULL_TAG,
     Problems,

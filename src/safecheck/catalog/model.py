@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 
-from safecheck.i18n import LocalizedText
+from safecheck.core.i18n import LocalizedText
 
 PLATFORMS: tuple[str, ...] = ("linux", "darwin", "win32")
 

@@ -18,10 +18,11 @@ import typer
 from rich.console import Console
 
 from safecheck.case.store import CASE_FILE, Case, CaseError, initials_from, wipe
-from safecheck.checklist.answers_file import ScriptedAsker, load_answers_file
-from safecheck.checklist.loader import load_checklists
-from safecheck.checklist.model import Answer, ChecklistSet
-from safecheck.checklist.runner import AnswerRecord, Asker, Response, Step, run_checklists
+from safecheck.checkup.checklist.answers_file import ScriptedAsker, load_answers_file
+from safecheck.checkup.checklist.loader import load_checklists
+from safecheck.checkup.checklist.model import ChecklistSet
+from safecheck.checkup.checklist.runner import AnswerRecord, Asker, Response, Step, run_checklists
+from safecheck.checkup.run import build_report
 from safecheck.cli.checkup import ask_language, find_country
 from safecheck.cli.common import (
     HELP,
@@ -33,14 +34,14 @@ from safecheck.cli.common import (
 from safecheck.cli.output import ReportFormat, exposed_warning, render
 from safecheck.cli.prompt import TerminalAsker, install_quick_exit_on_interrupt, read_line
 from safecheck.cli.scan_cmd import Platform
-from safecheck.crypto import passphrase_strength_note, read_passphrase_file
-from safecheck.engine import build_report
-from safecheck.errors import UsageError
-from safecheck.fileio import write_private_file
-from safecheck.i18n import DEFAULT_LANGUAGE, Translator
-from safecheck.render.html import STYLE
-from safecheck.report import Report
-from safecheck.report_io import canonical_json, report_from_dict, report_json_dict
+from safecheck.core.crypto import passphrase_strength_note, read_passphrase_file
+from safecheck.core.errors import UsageError
+from safecheck.core.fileio import write_private_file
+from safecheck.core.i18n import DEFAULT_LANGUAGE, Translator
+from safecheck.core.model import Answer
+from safecheck.report.jsonio import canonical_json, report_from_dict, report_json_dict
+from safecheck.report.model import Report
+from safecheck.report.render.html import STYLE
 
 app = typer.Typer(help=HELP("case.help"), no_args_is_help=True)
 

@@ -29,8 +29,8 @@ from safecheck.cli.common import (
     out_console,
     translator,
 )
-from safecheck.errors import ExitCode, UsageError
-from safecheck.i18n import Translator
+from safecheck.core.errors import ExitCode, UsageError
+from safecheck.core.i18n import Translator
 
 app = typer.Typer(help=HELP("help.catalog"), no_args_is_help=True, add_completion=False)
 

@@ -11,8 +11,12 @@ from rich.markup import escape
 from rich.rule import Rule
 from rich.table import Table
 
-from safecheck.checklist.loader import checklist_files, load_checklists, packaged_checklist_dir
-from safecheck.checklist.loader import validate as validate_files
+from safecheck.checkup.checklist.loader import (
+    checklist_files,
+    load_checklists,
+    packaged_checklist_dir,
+)
+from safecheck.checkup.checklist.loader import validate as validate_files
 from safecheck.cli.common import (
     HELP,
     LangOption,
@@ -22,8 +26,8 @@ from safecheck.cli.common import (
     out_console,
     translator,
 )
-from safecheck.errors import ExitCode, UsageError
-from safecheck.i18n import LANGUAGES
+from safecheck.core.errors import ExitCode, UsageError
+from safecheck.core.i18n import LANGUAGES
 
 app = typer.Typer(help=HELP("help.checklists"), no_args_is_help=True, add_completion=False)
 

@@ -11,18 +11,18 @@ from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
 
-from safecheck.checklist.answers_file import ScriptedAsker, load_answers_file
-from safecheck.checklist.loader import load_checklists
-from safecheck.checklist.model import ChecklistSet
+from safecheck.checkup.checklist.answers_file import ScriptedAsker, load_answers_file
+from safecheck.checkup.checklist.loader import load_checklists
+from safecheck.checkup.checklist.model import ChecklistSet
+from safecheck.checkup.run import build_report, run_checkup
 from safecheck.cli.common import err_console, out_console, use_language
 from safecheck.cli.output import OutputOptions, write_report
 from safecheck.cli.prompt import TerminalAsker, install_quick_exit_on_interrupt, read_line
-from safecheck.engine import build_report, run_checkup
-from safecheck.errors import UsageError
-from safecheck.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, Translator
-from safecheck.render.terminal import print_summary
-from safecheck.report import Report
-from safecheck.resources import Country, load_resources
+from safecheck.core.errors import UsageError
+from safecheck.core.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, Translator
+from safecheck.core.resources import Country, load_resources
+from safecheck.report.model import Report
+from safecheck.report.render.terminal import print_summary
 
 
 def find_country(code: str) -> Country:

@@ -12,8 +12,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from safecheck.errors import DataError, ExitCode, QuickExit, SafecheckError, UsageError
-from safecheck.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator, language_from_environment
+from safecheck.core.errors import DataError, ExitCode, QuickExit, SafecheckError, UsageError
+from safecheck.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator, language_from_environment
 
 # --help is printed in the language of the system (French for fr_*), English otherwise.
 HELP = Translator(language_from_environment(os.environ) or DEFAULT_LANGUAGE)

@@ -16,10 +16,10 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from safecheck.catalog import update as updater
 from safecheck.cli.common import HELP, check_language, err_console, handled_errors, out_console
-from safecheck.errors import DataError, ExitCode, UsageError
-from safecheck.i18n import DEFAULT_LANGUAGE, Translator, language_from_environment
+from safecheck.core.errors import DataError, ExitCode, UsageError
+from safecheck.core.i18n import DEFAULT_LANGUAGE, Translator, language_from_environment
+from safecheck.indicators import update as updater
 from safecheck.indicators.model import ATTRIBUTION, LICENCE, Indicators
 from safecheck.indicators.store import indicators_folder, load_installed
 

@@ -13,18 +13,18 @@ from pathlib import Path
 
 from rich.console import Console
 
-from safecheck import crypto
-from safecheck.errors import UsageError
-from safecheck.fileio import exposed_location, write_encrypted_file, write_private_file
-from safecheck.i18n import Translator
-from safecheck.redact import redact_report
-from safecheck.render.html import render_html
-from safecheck.render.json_report import render_json
-from safecheck.render.markdown import render_markdown
-from safecheck.render.text import render_text
-from safecheck.report import Report
-from safecheck.report_io import report_digest
-from safecheck.resources import load_resources, render_resources_text
+from safecheck.core import crypto
+from safecheck.core.errors import UsageError
+from safecheck.core.fileio import exposed_location, write_encrypted_file, write_private_file
+from safecheck.core.i18n import Translator
+from safecheck.core.resources import load_resources, render_resources_text
+from safecheck.report.jsonio import report_digest
+from safecheck.report.model import Report
+from safecheck.report.redact import redact_report
+from safecheck.report.render.html import render_html
+from safecheck.report.render.json_report import render_json
+from safecheck.report.render.markdown import render_markdown
+from safecheck.report.render.text import render_text
 
 
 class ReportFormat(StrEnum):

@@ -12,15 +12,15 @@ from rich.console import Console
 
 from safecheck.cli.common import HELP, err_console, handled_errors, translator
 from safecheck.cli.output import OutputOptions, ReportFormat, write_report
-from safecheck.collectors.live import SubprocessRunner
-from safecheck.errors import DataError, QuickExit, UsageError
-from safecheck.i18n import Translator
+from safecheck.core.errors import DataError, QuickExit, UsageError
+from safecheck.core.i18n import Translator
+from safecheck.core.runner import SubprocessRunner
 from safecheck.indicators import STALKERWARE, load_installed
-from safecheck.phone.adb import Adb, AdbError
-from safecheck.phone.check import IndicatorsLookup
-from safecheck.phone.engine import run_phone_check
-from safecheck.phone.parsers import Device
-from safecheck.report import Report
+from safecheck.phone.android.adb import Adb, AdbError
+from safecheck.phone.android.checks import IndicatorsLookup
+from safecheck.phone.android.parsers import Device
+from safecheck.phone.run import run_phone_check
+from safecheck.report.model import Report
 
 READY = "device"
 ADB_TIMEOUT = 30.0  # seconds per adb command; `dumpsys package packages` can take a while

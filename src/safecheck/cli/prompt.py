@@ -14,12 +14,13 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.rule import Rule
 
-from safecheck.checklist.model import ANSWER_KEYS, Answer, Kind
-from safecheck.checklist.outcomes import Outcome, outcome
-from safecheck.checklist.runner import BACK, Response, Step
+from safecheck.checkup.checklist.model import ANSWER_KEYS, Kind
+from safecheck.checkup.checklist.outcomes import outcome
+from safecheck.checkup.checklist.runner import BACK, Response, Step
 from safecheck.cli.common import quick_exit
-from safecheck.errors import QuickExit
-from safecheck.i18n import Translator
+from safecheck.core.errors import QuickExit
+from safecheck.core.i18n import Translator
+from safecheck.core.model import Answer, Outcome
 
 QUIT_WORDS = {"q", "quit", "quitter", "exit"}
 ANSWER_ALIASES: dict[str, Answer] = {

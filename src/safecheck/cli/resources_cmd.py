@@ -8,7 +8,7 @@ import typer
 
 from safecheck.cli.checkup import find_country
 from safecheck.cli.common import HELP, handled_errors, translator
-from safecheck.resources import load_resources, render_resources_text
+from safecheck.core.resources import load_resources, render_resources_text
 
 
 def resources_command(

@@ -13,15 +13,15 @@ from rich.progress import Progress
 
 from safecheck.cli.common import HELP, err_console, handled_errors, out_console, translator
 from safecheck.cli.output import OutputOptions, ReportFormat, write_report
-from safecheck.collectors.host import Host
-from safecheck.collectors.linux.packages import dpkg_owned_among
-from safecheck.collectors.registry import all_collectors
-from safecheck.errors import ExitCode, UsageError
-from safecheck.i18n import Translator
-from safecheck.model import Severity
-from safecheck.render.terminal import scan_renderables
-from safecheck.report import Report
-from safecheck.scan_engine import run_scan
+from safecheck.core.errors import ExitCode, UsageError
+from safecheck.core.i18n import Translator
+from safecheck.core.model import Severity
+from safecheck.report.model import Report
+from safecheck.report.render.terminal import scan_renderables
+from safecheck.scan.collectors.host import Host
+from safecheck.scan.collectors.linux.packages import dpkg_owned_among
+from safecheck.scan.collectors.registry import all_collectors
+from safecheck.scan.run import run_scan
 
 
 class ScanFormat(StrEnum):
@@ -59,7 +59,7 @@ def detect_platform(root: Path) -> str:
 def _host(root: Path | None, platform: Platform) -> Host:
     if root is None:
         # psutil is only needed for this computer, not for a disk (--root)
-        from safecheck.collectors.live import live_host  # noqa: PLC0415
+        from safecheck.scan.collectors.live import live_host  # noqa: PLC0415
 
         return live_host()
     if not root.is_dir():

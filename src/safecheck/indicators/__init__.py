@@ -2,7 +2,7 @@
 
 A scan calls `load_installed()` (None when none are installed: say so in coverage, with
 `indicators.coverage.missing`) and then `Indicators.by_package(name)` and friends.
-Downloading is `safecheck.catalog.update`, the only network code.
+Downloading is `safecheck.indicators.update`, the only network code.
 """
 
 from __future__ import annotations

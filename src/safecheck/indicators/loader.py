@@ -16,7 +16,8 @@ from pathlib import Path
 
 import yaml
 
-from safecheck.errors import DataError, Problem
+from safecheck.core.errors import DataError, Problem
+from safecheck.core.yamlio import NULL_TAG, Problems, compose_text, did_you_mean
 from safecheck.indicators.model import (
     APP_TYPES,
     STALKERWARE,
@@ -25,7 +26,6 @@ from safecheck.indicators.model import (
     normalize_certificate,
     normalize_domain,
 )
-from safecheck.yamlio import NULL_TAG, Problems, compose_text, did_you_mean
 
 IOC_FILE = "ioc.yaml"
 WATCHWARE_FILE = "watchware.yaml"

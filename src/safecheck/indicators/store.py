@@ -23,8 +23,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from safecheck.errors import DataError, Problem, UsageError
-from safecheck.fileio import write_private_bytes
+from safecheck.core.errors import DataError, Problem, UsageError
+from safecheck.core.fileio import write_private_bytes
 from safecheck.indicators.loader import (
     DEFAULT_TYPE,
     INDICATOR_FILES,

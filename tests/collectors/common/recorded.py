@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from safecheck.collectors.host import ProcessInfo, ProcessSource, SocketInfo
+from safecheck.scan.collectors.host import ProcessInfo, ProcessSource, SocketInfo
 
 SNAPSHOTS = Path(__file__).resolve().parents[2] / "fixtures" / "processes"
 
@@ -94,7 +94,7 @@ def snapshot_of(source: ProcessSource, description: str = "", platform: str = ""
 
 
 if __name__ == "__main__":  # record this machine
-    from safecheck.collectors.live import PsutilProcessSource, normalised_platform
+    from safecheck.scan.collectors.live import PsutilProcessSource, normalised_platform
 
     recorded = snapshot_of(PsutilProcessSource(), "recorded", normalised_platform())
     json.dump(recorded, sys.stdout, indent=1)

@@ -6,9 +6,10 @@ from pathlib import Path
 
 from recorded import RecordedProcessSource, load_snapshot
 
-from safecheck.collectors.base import Collector, Entry, Status
-from safecheck.collectors.common.network import COLLECTOR, PARTIAL_REASON, endpoint
-from safecheck.collectors.host import (
+from safecheck.core.entries import Entry
+from safecheck.scan.collectors.base import Collector, Status
+from safecheck.scan.collectors.common.network import COLLECTOR, PARTIAL_REASON, endpoint
+from safecheck.scan.collectors.host import (
     Host,
     ProcessInfo,
     ProcessSource,

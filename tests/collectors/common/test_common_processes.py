@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from recorded import RecordedProcessSource, load_snapshot
 
-from safecheck.collectors.base import Collector, Entry, Status
-from safecheck.collectors.common.processes import COLLECTOR, ProcessesCollector, iso_time
-from safecheck.collectors.host import Host, ProcessInfo, ReadProblem, SocketInfo
+from safecheck.core.entries import Entry
+from safecheck.scan.collectors.base import Collector, Status
+from safecheck.scan.collectors.common.processes import COLLECTOR, ProcessesCollector, iso_time
+from safecheck.scan.collectors.host import Host, ProcessInfo, ReadProblem, SocketInfo
 
 
 def live_host(source: RecordedProcessSource) -> Host:

@@ -19,20 +19,12 @@ import psutil
 import pytest
 from recorded import from_snapshot, snapshot_of
 
-from safecheck.collectors import live
-from safecheck.collectors.common.network import COLLECTOR as NETWORK
-from safecheck.collectors.common.processes import COLLECTOR as PROCESSES
-from safecheck.collectors.host import Host, ProcessInfo, ProcessSource, SocketInfo
-from safecheck.collectors.live import (
-    CANNOT_RUN,
-    NOT_FOUND,
-    POSIX_PATH,
-    TIMED_OUT,
-    PsutilProcessSource,
-    SubprocessRunner,
-    live_host,
-    normalised_platform,
-)
+from safecheck.core.runner import CANNOT_RUN, NOT_FOUND, POSIX_PATH, TIMED_OUT, SubprocessRunner
+from safecheck.scan.collectors import live
+from safecheck.scan.collectors.common.network import COLLECTOR as NETWORK
+from safecheck.scan.collectors.common.processes import COLLECTOR as PROCESSES
+from safecheck.scan.collectors.host import Host, ProcessInfo, ProcessSource, SocketInfo
+from safecheck.scan.collectors.live import PsutilProcessSource, live_host, normalised_platform
 
 linux_only = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="uses POSIX programs")

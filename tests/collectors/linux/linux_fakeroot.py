@@ -9,8 +9,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from safecheck.collectors.base import CollectorResult, Entry
-from safecheck.collectors.host import Host
+from safecheck.core.entries import Entry
+from safecheck.scan.collectors.base import CollectorResult
+from safecheck.scan.collectors.host import Host
 
 ALICE_HOME = "/home/alice"
 

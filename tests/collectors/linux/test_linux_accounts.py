@@ -22,8 +22,9 @@ from linux_fakeroot import (
     write,
 )
 
-from safecheck.collectors.base import CollectorResult, Entry
-from safecheck.collectors.linux.accounts import AccountsCollector, parse_authorized_keys
+from safecheck.core.entries import Entry
+from safecheck.scan.collectors.base import CollectorResult
+from safecheck.scan.collectors.linux.accounts import AccountsCollector, parse_authorized_keys
 
 
 @pytest.fixture
@@ -200,7 +201,7 @@ def test_nopasswd_rules(root: Path) -> None:
 
 
 def test_key_file_tokens() -> None:
-    from safecheck.collectors.linux.accounts import _key_files  # noqa: PLC0415
+    from safecheck.scan.collectors.linux.accounts import _key_files  # noqa: PLC0415
 
     assert _key_files(".ssh/k_%%_%u /etc/keys/%U none %h/x", "/home/a", "a", 1000) == [
         "/home/a/.ssh/authorized_keys",

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from linux_fakeroot import ALICE_HOME, debian_root, make_host, of_kind, write
 
-from safecheck.collectors.base import CollectorResult, Entry
-from safecheck.collectors.linux.autostart import AutostartCollector
+from safecheck.core.entries import Entry
+from safecheck.scan.collectors.base import CollectorResult
+from safecheck.scan.collectors.linux.autostart import AutostartCollector
 
 UPDATER = """\
 [Desktop Entry]

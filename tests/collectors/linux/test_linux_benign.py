@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 from linux_fakeroot import debian_root, make_host, of_kind
 
-from safecheck.collectors.base import Collector, Status
-from safecheck.collectors.linux import linux_collectors
-from safecheck.collectors.linux.accounts import AccountsCollector
-from safecheck.collectors.linux.autostart import AutostartCollector
-from safecheck.collectors.linux.boot import BootCollector
-from safecheck.collectors.linux.cron import CronCollector
-from safecheck.collectors.linux.shellrc import ShellCollector
-from safecheck.collectors.linux.systemd import SystemdCollector
+from safecheck.scan.collectors.base import Collector, Status
+from safecheck.scan.collectors.linux import linux_collectors
+from safecheck.scan.collectors.linux.accounts import AccountsCollector
+from safecheck.scan.collectors.linux.autostart import AutostartCollector
+from safecheck.scan.collectors.linux.boot import BootCollector
+from safecheck.scan.collectors.linux.cron import CronCollector
+from safecheck.scan.collectors.linux.shellrc import ShellCollector
+from safecheck.scan.collectors.linux.systemd import SystemdCollector
 
 
 @pytest.fixture

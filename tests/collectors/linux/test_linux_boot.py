@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from linux_fakeroot import ALICE_HOME, debian_root, link, make_host, of_kind, write
 
-from safecheck.collectors.base import CollectorResult, Entry
-from safecheck.collectors.linux.boot import BootCollector
+from safecheck.core.entries import Entry
+from safecheck.scan.collectors.base import CollectorResult
+from safecheck.scan.collectors.linux.boot import BootCollector
 
 
 @pytest.fixture

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from linux_fakeroot import debian_root, make_host, of_kind, write
 
-from safecheck.collectors.base import CollectorResult, Entry
-from safecheck.collectors.host import Host, ReadError, ReadProblem
-from safecheck.collectors.linux.cron import CronCollector, at_run_time
+from safecheck.core.entries import Entry
+from safecheck.scan.collectors.base import CollectorResult
+from safecheck.scan.collectors.host import Host, ReadError, ReadProblem
+from safecheck.scan.collectors.linux.cron import CronCollector, at_run_time
 
 # What `at` 3.1.23 writes for `echo /tmp/payload.sh | at now + 1 hour` (environment shortened)
 AT_JOB = """\

@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 from linux_fakeroot import ALICE_HOME, ED25519_KEY, debian_root, link, make_host, of_kind, write
 
-from safecheck.collectors.base import CollectorResult
-from safecheck.collectors.host import Host, ReadError, ReadProblem
-from safecheck.collectors.linux import linux_collectors
-from safecheck.collectors.linux.accounts import AccountsCollector
-from safecheck.collectors.linux.cron import CronCollector
-from safecheck.collectors.linux.shellrc import ShellCollector
-from safecheck.collectors.linux.systemd import SystemdCollector
+from safecheck.scan.collectors.base import CollectorResult
+from safecheck.scan.collectors.host import Host, ReadError, ReadProblem
+from safecheck.scan.collectors.linux import linux_collectors
+from safecheck.scan.collectors.linux.accounts import AccountsCollector
+from safecheck.scan.collectors.linux.cron import CronCollector
+from safecheck.scan.collectors.linux.shellrc import ShellCollector
+from safecheck.scan.collectors.linux.systemd import SystemdCollector
 
 TIMEOUT = 60.0
 

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from linux_fakeroot import ALICE_HOME, BASHRC, debian_root, make_host, write
 
-from safecheck.collectors.base import CollectorResult, Entry
-from safecheck.collectors.linux.shellrc import ShellCollector
+from safecheck.core.entries import Entry
+from safecheck.scan.collectors.base import CollectorResult
+from safecheck.scan.collectors.linux.shellrc import ShellCollector
 
 
 @pytest.fixture

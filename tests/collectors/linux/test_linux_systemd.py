@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 from linux_fakeroot import ALICE_HOME, debian_root, link, make_host, of_kind, write
 
-from safecheck.collectors.base import Entry
-from safecheck.collectors.linux.systemd import (
+from safecheck.core.entries import Entry
+from safecheck.scan.collectors.linux.systemd import (
     SystemdCollector,
     effective_commands,
     strip_exec_prefix,
     template_of,
 )
-from safecheck.collectors.parsers.ini import parse_ini
+from safecheck.scan.collectors.parsers.ini import parse_ini
 
 SYNC_SERVICE = """\
 [Unit]

@@ -13,9 +13,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from safecheck.collectors.base import Collector, CollectorResult, Entry, Status
-from safecheck.collectors.host import Host, ReadProblem
-from safecheck.collectors.linux.packages import (
+from safecheck.core.entries import Entry
+from safecheck.scan.collectors.base import Collector, CollectorResult, Status
+from safecheck.scan.collectors.host import Host, ReadProblem
+from safecheck.scan.collectors.linux.packages import (
     COLLECTOR,
     DpkgPackage,
     PackagesCollector,
@@ -23,7 +24,7 @@ from safecheck.collectors.linux.packages import (
     parse_dpkg_status,
     parse_rpm_header,
 )
-from safecheck.scan_engine import packaged_lookup, paths_to_check
+from safecheck.scan.run import packaged_lookup, paths_to_check
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 STATUS = (FIXTURES / "dpkg" / "status").read_text(encoding="utf-8")

@@ -14,11 +14,9 @@ import struct
 from pathlib import Path
 from typing import Any
 
-from safecheck.analysis import heuristics
-from safecheck.analysis.heuristics import Context, Hit
-from safecheck.analysis.macos import judge_macos
-from safecheck.collectors.base import CollectorResult, Entry
-from safecheck.collectors.host import Host
+from safecheck.core.entries import Entry
+from safecheck.scan.collectors.base import CollectorResult
+from safecheck.scan.collectors.host import Host
 
 ALICE = "/Users/alice"
 USER_TCC = f"{ALICE}/Library/Application Support/com.apple.TCC/TCC.db"
@@ -271,14 +269,6 @@ def make_host(root: Path, **kwargs: Any) -> Host:
 
 def of_kind(result: CollectorResult, kind: str) -> list[Entry]:
     return [e for e in result.entries if e.kind == kind]
-
-
-def judge_with_macos(entry: Entry, ctx: Context) -> list[Hit]:
-    """`heuristics.judge` plus the macOS rules, until `judge` calls them itself."""
-    hits = heuristics.judge(entry, ctx)
-    if "judge_macos" not in heuristics.judge.__code__.co_names:
-        hits += judge_macos(entry, ctx)
-    return hits
 
 
 class FakeRunner:

@@ -24,17 +24,17 @@ from macos_fakeroot import (
     write_plist,
 )
 
-from safecheck.collectors.base import Status
-from safecheck.collectors.host import Host, ReadProblem
-from safecheck.collectors.macos import macos_collectors, users
-from safecheck.collectors.macos.apps import AppsCollector
-from safecheck.collectors.macos.extensions import ExtensionsCollector
-from safecheck.collectors.macos.launchd import LaunchdCollector
-from safecheck.collectors.macos.schedule import ScheduleCollector
-from safecheck.collectors.macos.sharing import SharingCollector
-from safecheck.collectors.macos.tcc import FULL_DISK_ACCESS_REASON, TccCollector
-from safecheck.i18n import Translator
-from safecheck.scan_engine import collect
+from safecheck.core.i18n import Translator
+from safecheck.scan.collectors.base import Status
+from safecheck.scan.collectors.host import Host, ReadProblem
+from safecheck.scan.collectors.macos import macos_collectors, users
+from safecheck.scan.collectors.macos.apps import AppsCollector
+from safecheck.scan.collectors.macos.extensions import ExtensionsCollector
+from safecheck.scan.collectors.macos.launchd import LaunchdCollector
+from safecheck.scan.collectors.macos.schedule import ScheduleCollector
+from safecheck.scan.collectors.macos.sharing import SharingCollector
+from safecheck.scan.collectors.macos.tcc import FULL_DISK_ACCESS_REASON, TccCollector
+from safecheck.scan.run import collect
 
 
 @pytest.fixture

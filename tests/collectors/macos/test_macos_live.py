@@ -18,18 +18,18 @@ from macos_fakeroot import (
     write,
 )
 
-from safecheck.analysis.heuristics import Context
-from safecheck.analysis.macos import judge_macos
 from safecheck.catalog.index import CatalogIndex
 from safecheck.catalog.loader import load_catalog
-from safecheck.collectors.base import Entry
-from safecheck.collectors.macos.loginitems import (
+from safecheck.core.entries import Entry
+from safecheck.scan.analysis.base import Context
+from safecheck.scan.analysis.macos import judge_macos
+from safecheck.scan.collectors.macos.loginitems import (
     LoginItemsCollector,
     bookmark_path,
     interesting,
     parse_dumpbtm,
 )
-from safecheck.collectors.macos.profiles import (
+from safecheck.scan.collectors.macos.profiles import (
     ProfilesCollector,
     parse_enrollment_status,
     parse_profiles_list,

@@ -14,7 +14,6 @@ from macos_fakeroot import (
     SYSTEM_TCC,
     USER_TCC,
     app,
-    judge_with_macos,
     launchd,
     mac_root,
     make_host,
@@ -23,19 +22,13 @@ from macos_fakeroot import (
     write_plist,
 )
 
-from safecheck import scan_engine
-from safecheck.collectors.macos import macos_collectors
-from safecheck.i18n import Translator
-from safecheck.model import CoverageStatus, Severity
-from safecheck.report import Report
-from safecheck.scan_engine import run_scan
+from safecheck.core.i18n import Translator
+from safecheck.core.model import CoverageStatus, Severity
+from safecheck.report.model import Report
+from safecheck.scan.collectors.macos import macos_collectors
+from safecheck.scan.run import run_scan
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def _macos_rules(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(scan_engine, "judge", judge_with_macos)
 
 
 def scan(root: Path, lang: str = "en") -> Report:

@@ -23,19 +23,20 @@ from win_fakeroot import (
     windows_root,
 )
 
-from safecheck.analysis.heuristics import Context, Hit
-from safecheck.analysis.windows import judge_windows, windows_path
 from safecheck.catalog.index import CatalogIndex
 from safecheck.catalog.loader import load_catalog
-from safecheck.collectors.base import CollectorResult, Entry
-from safecheck.collectors.host import Host
-from safecheck.collectors.windows.autoruns import AutorunsCollector
-from safecheck.collectors.windows.defender import DefenderCollector
-from safecheck.collectors.windows.remote import RemoteCollector
-from safecheck.collectors.windows.services import ServicesCollector
-from safecheck.collectors.windows.startup import StartupCollector, parse_lnk
-from safecheck.collectors.windows.tasks import TaskError, TasksCollector, parse_task
-from safecheck.model import Severity
+from safecheck.core.entries import Entry, Hit
+from safecheck.core.model import Severity
+from safecheck.scan.analysis.base import Context
+from safecheck.scan.analysis.windows import judge_windows, windows_path
+from safecheck.scan.collectors.base import CollectorResult
+from safecheck.scan.collectors.host import Host
+from safecheck.scan.collectors.windows.autoruns import AutorunsCollector
+from safecheck.scan.collectors.windows.defender import DefenderCollector
+from safecheck.scan.collectors.windows.remote import RemoteCollector
+from safecheck.scan.collectors.windows.services import ServicesCollector
+from safecheck.scan.collectors.windows.startup import StartupCollector, parse_lnk
+from safecheck.scan.collectors.windows.tasks import TaskError, TasksCollector, parse_task
 
 NT = "Microsoft\\Windows NT\\CurrentVersion"
 RUN = "Software\\Microsoft\\Windows\\CurrentVersion\\Run"
@@ -71,7 +72,7 @@ def rules(result: CollectorResult, ctx: Context) -> set[str]:
 
 
 def test_severe_set_matches_rule_levels() -> None:
-    from safecheck.analysis.rules import load_rules  # noqa: PLC0415
+    from safecheck.report.rules import load_rules  # noqa: PLC0415
 
     levels = load_rules()
     severe = {r for r, rule in levels.items() if rule.severity >= Severity.MEDIUM}

@@ -6,10 +6,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from win_fakeroot import DEFRAG_TASK, lnk, utf16
 
-from safecheck.analysis.windows import windows_path
-from safecheck.collectors.windows import program_of, windows_display
-from safecheck.collectors.windows.startup import parse_lnk
-from safecheck.collectors.windows.tasks import TaskError, parse_task
+from safecheck.scan.analysis.windows import windows_path
+from safecheck.scan.collectors.windows import program_of, windows_display
+from safecheck.scan.collectors.windows.startup import parse_lnk
+from safecheck.scan.collectors.windows.tasks import TaskError, parse_task
 
 
 @settings(max_examples=300, deadline=None)

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from win_fakeroot import CONFIG, host, plant, shared_hive, windows_root
 
-from safecheck.collectors.host import ReadError, ReadProblem
-from safecheck.collectors.windows import program_of, windows_display
-from safecheck.collectors.windows.live_registry import WinregRegistry
-from safecheck.collectors.windows.registry import HiveRegistry, RegKey, filetime
+from safecheck.scan.collectors.host import ReadError, ReadProblem
+from safecheck.scan.collectors.windows import program_of, windows_display
+from safecheck.scan.collectors.windows.live_registry import WinregRegistry
+from safecheck.scan.collectors.windows.registry import HiveRegistry, RegKey, filetime
 
 RUN = "HKU\\alice\\Software\\Microsoft\\Windows\\CurrentVersion\\Run"
 

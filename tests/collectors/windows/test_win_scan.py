@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
 from win_fakeroot import (
     ANYDESK_IMAGE,
     CONFIG,
@@ -17,27 +16,12 @@ from win_fakeroot import (
     windows_root,
 )
 
-from safecheck import scan_engine
-from safecheck.analysis import heuristics
-from safecheck.analysis.windows import judge_windows
-from safecheck.collectors.base import Entry
-from safecheck.collectors.host import Host
-from safecheck.collectors.windows import windows_collectors
-from safecheck.i18n import Translator
-from safecheck.model import CoverageStatus, Severity
-from safecheck.report import Report
-
-
-@pytest.fixture(autouse=True)
-def windows_judge(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Until heuristics.judge hands Windows entries to judge_windows, do it here."""
-
-    def judge(entry: Entry, ctx: heuristics.Context) -> list[heuristics.Hit]:
-        if entry.collector.startswith("windows."):
-            return judge_windows(entry, ctx)
-        return heuristics.judge(entry, ctx)
-
-    monkeypatch.setattr(scan_engine, "judge", judge)
+from safecheck.core.i18n import Translator
+from safecheck.core.model import CoverageStatus, Severity
+from safecheck.report.model import Report
+from safecheck.scan import run as scan_engine
+from safecheck.scan.collectors.host import Host
+from safecheck.scan.collectors.windows import windows_collectors
 
 
 def scan(root: Path) -> Report:

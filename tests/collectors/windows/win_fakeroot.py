@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from safecheck.collectors.base import Collector, CollectorResult, Entry
-from safecheck.collectors.host import Host, ReadError, ReadProblem
-from safecheck.collectors.windows.registry import RegData, RegKey, split_key
+from safecheck.core.entries import Entry
+from safecheck.scan.collectors.base import Collector, CollectorResult
+from safecheck.scan.collectors.host import Host, ReadError, ReadProblem
+from safecheck.scan.collectors.windows.registry import RegData, RegKey, split_key
 
 HIVES = Path(__file__).resolve().parents[4] / "shared" / "data" / "windows-hives"
 CONFIG = "Windows/System32/config"

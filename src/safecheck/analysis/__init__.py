@@ -1,1 +1,0 @@
-"""Analysis: turn collectors' entries into findings, with stable ids and texts."""

@@ -1,0 +1,2 @@
+"""The guided checkup: checklists (model, loading, asking, outcomes, scripted answers) and
+`run.py`, which turns the answers into a Report."""

@@ -1,0 +1,1 @@
+"""An Android phone over USB with adb, read-only."""

@@ -1,0 +1,79 @@
+"""Orchestration of `safecheck phone`: read the phone, judge, build a Report. No terminal I/O."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from safecheck import __version__
+from safecheck.core.entries import Hit
+from safecheck.core.i18n import Translator
+from safecheck.core.model import Coverage
+from safecheck.phone.android.adb import Adb
+from safecheck.phone.android.analysis import judge_phone
+from safecheck.phone.android.checks import DEVICE, CheckRow, Clock, IndicatorsLookup, check_phone
+from safecheck.report.findings import findings_from_hits
+from safecheck.report.model import Metadata, Report
+from safecheck.report.rules import load_rules, rules_version
+
+
+def coverage_row(row: CheckRow, t: Translator) -> Coverage:
+    return Coverage(row.id, row.status, t(row.key, **row.values), row.details)
+
+
+def run_phone_check(
+    adb: Adb,
+    serial: str,
+    t: Translator,
+    indicators_lookup: IndicatorsLookup | None,
+    clock: Clock = lambda: datetime.now(UTC),
+    redact_accounts: bool = True,
+    indicators_version: str = "",
+) -> Report:
+    """Reads the phone `serial` (read-only) and reports what may let someone watch it."""
+    now = clock()
+    entries, rows = check_phone(adb, serial, indicators_lookup, lambda: now, redact_accounts)
+    hits: list[Hit] = []
+    for entry in entries:
+        hits.extend(judge_phone(entry))
+    findings = findings_from_hits(hits, load_rules(), t, lambda _program: None)
+    device = next((e for e in entries if e.collector == DEVICE and e.name != "clock"), None)
+    clock_entry = next((e for e in entries if e.collector == DEVICE and e.name == "clock"), None)
+    shown_model = device.name if device is not None else "?"
+    host: dict[str, str | bool | int] = {
+        "platform": "android",
+        "live": False,
+        "root": t("phone.inspected", serial=serial if not redact_accounts else shown_model),
+        "entries": len(entries),
+        "os": "Android",
+    }
+    if device is not None:
+        for key, value in (
+            ("model", device.name if device.name != "phone" else ""),
+            ("manufacturer", device.detail("manufacturer")),
+            ("os_version", device.detail("android")),
+            ("security_patch", device.detail("patch")),
+        ):
+            if value:
+                host[key] = value
+    if clock_entry is not None:
+        host["clock_offset_seconds"] = clock_entry.detail("clock_offset") or ""
+    versions = {"rules": rules_version()}
+    if indicators_lookup is not None:
+        versions["indicators"] = indicators_version or "installed"
+    metadata = Metadata(
+        tool="safecheck",
+        version=__version__,
+        generated_at=now.astimezone(UTC).isoformat(timespec="seconds"),
+        language=t.lang,
+        country="",
+        advocate_mode=False,
+        data_versions=versions,
+        host=host,
+    )
+    return Report(
+        metadata=metadata,
+        findings=tuple(findings),
+        answers=(),
+        risks=(),
+        coverage=tuple(coverage_row(row, t) for row in rows),
+    )

@@ -1,0 +1,59 @@
+"""A Report is a value: everything a checkup (and later a scan) found, in the session's language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from safecheck.core.model import Coverage, Finding, Outcome, Severity
+
+
+@dataclass(frozen=True)
+class AnsweredItem:
+    """One question as it was asked and answered, with its texts resolved in one language."""
+
+    item_id: str
+    checklist_id: str
+    question: str
+    answer: str  # an Answer value: yes, no, unsure, cant-find, skip
+    outcome: Outcome
+    severity: Severity | None = None  # set when the outcome is ACT
+    note: str | None = None  # advocate mode
+
+
+@dataclass(frozen=True)
+class Risk:
+    """A risk that follows from a situation answer: certain (yes) or possible (not sure)."""
+
+    item_id: str
+    text: str
+    severity: Severity
+    possible: bool  # the answer was "not sure" or "can't find it"
+
+
+@dataclass(frozen=True)
+class Metadata:
+    tool: str
+    version: str
+    generated_at: str  # ISO 8601, UTC
+    language: str
+    country: str
+    advocate_mode: bool
+    data_versions: dict[str, str] = field(default_factory=dict)  # checklist id -> version
+    host: dict[str, str | bool | int] = field(default_factory=dict)  # what a scan inspected
+    redacted: bool = False  # names, hosts, home paths, e-mails, phones replaced (redact.py)
+
+
+@dataclass(frozen=True)
+class Report:
+    metadata: Metadata
+    findings: tuple[Finding, ...]
+    answers: tuple[AnsweredItem, ...]
+    risks: tuple[Risk, ...]
+    coverage: tuple[Coverage, ...]
+
+    def with_outcome(self, outcome: Outcome) -> list[AnsweredItem]:
+        return [a for a in self.answers if a.outcome is outcome]
+
+    @property
+    def act_now(self) -> list[Finding]:
+        return sorted(self.findings, key=lambda f: f.severity, reverse=True)

@@ -1,0 +1,124 @@
+"""The end-of-checkup summary on screen (rich). The saved report is render/text.py."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group, RenderableType
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from safecheck.core.i18n import Translator
+from safecheck.core.model import Outcome, Severity
+from safecheck.report.model import Report
+from safecheck.report.render.text import coverage_status, inspected, scan_summary
+
+SEVERITY_STYLE = {
+    Severity.HIGH: "bold red",
+    Severity.MEDIUM: "yellow",
+    Severity.LOW: "cyan",
+    Severity.INFO: "dim",
+}
+
+
+def summary_renderables(report: Report, t: Translator) -> list[RenderableType]:
+    parts: list[RenderableType] = []
+    act = report.act_now
+    review = report.with_outcome(Outcome.REVIEW)
+    done = report.with_outcome(Outcome.DONE)
+    not_checked = report.with_outcome(Outcome.NOT_CHECKED)
+
+    counts = Text.assemble(
+        (t("report.count.act", count=len(act)) + "\n", "bold"),
+        t("report.count.review", count=len(review)) + "\n",
+        t("report.count.done", count=len(done)) + "\n",
+        t("report.count.not_checked", count=len(not_checked)),
+    )
+    parts.append(Panel(counts, title=escape(t("report.summary"))))
+
+    if report.risks:
+        lines = []
+        for risk in report.risks:
+            tag = t("report.possible") if risk.possible else t(f"severity.{risk.severity.value}")
+            lines.append(Text.assemble((f"[{tag}] ", SEVERITY_STYLE[risk.severity]), risk.text))
+        parts.append(Panel(Group(*lines), title=escape(t("report.risks"))))
+
+    if act:
+        blocks: list[RenderableType] = [Text(t("report.act_intro"), style="dim")]
+        for number, finding in enumerate(act, 1):
+            level = t(f"severity.{finding.severity.value}")
+            blocks.append(
+                Text.assemble(
+                    f"\n{number}. ",
+                    (finding.title, "bold"),
+                    (f"  [{level}]", SEVERITY_STYLE[finding.severity]),
+                )
+            )
+            # The safety note comes first: it is to be read before any step is taken.
+            if finding.safety_note:
+                blocks.append(
+                    Text.assemble(
+                        (t("report.before_you_act") + " ", "bold yellow"), finding.safety_note
+                    )
+                )
+            for step in finding.steps:
+                blocks.append(Text.assemble((t("report.what_to_do") + " ", "bold"), step))
+        parts.append(Panel(Group(*blocks), title=escape(t("report.act_now")), border_style="red"))
+    else:
+        parts.append(Panel(Text(t("report.act_none")), title=escape(t("report.act_now"))))
+
+    if review:
+        lines = [Text(t("report.review_intro"), style="dim")]
+        lines += [Text(f"• {a.question} ({t('answer.' + a.answer)})") for a in review]
+        parts.append(Panel(Group(*lines), title=escape(t("report.review")), border_style="cyan"))
+    if done:
+        lines = [Text(f"• {a.question} ({t('answer.' + a.answer)})") for a in done]
+        parts.append(Panel(Group(*lines), title=escape(t("report.done")), border_style="green"))
+    if not_checked:
+        lines = [Text(f"• {a.question}") for a in not_checked]
+        parts.append(Panel(Group(*lines), title=escape(t("report.not_checked"))))
+    parts.append(Text(t("report.caveat"), style="bold"))
+    return parts
+
+
+def print_summary(console: Console, report: Report, t: Translator) -> None:
+    for part in summary_renderables(report, t):
+        console.print(part)
+
+
+def scan_renderables(report: Report, t: Translator) -> list[RenderableType]:
+    """The scan on screen: a table of findings, then the coverage table."""
+    parts: list[RenderableType] = [
+        Text(t("scan.inspected", what=inspected(report, t)), style="dim"),
+        Text(scan_summary(report, t), style="bold"),
+    ]
+    if report.findings:
+        table = Table(
+            t("scan.col.severity"), t("scan.col.finding"), t("scan.col.where"), expand=True
+        )
+        for finding in report.act_now:
+            first = finding.evidence[0] if finding.evidence else None
+            where = ""
+            if first is not None:
+                where = (first.path or first.process or "") + (
+                    f":{first.line}" if first.line else ""
+                )
+                if len(finding.evidence) > 1:
+                    where += f" (+{len(finding.evidence) - 1})"
+            table.add_row(
+                Text(
+                    t(f"severity.{finding.severity.value}"), style=SEVERITY_STYLE[finding.severity]
+                ),
+                Text(finding.title),
+                Text(where, style="dim"),
+            )
+        parts.append(table)
+        parts.append(Text(t("report.act_intro"), style="yellow"))
+    else:
+        parts.append(Text(t("scan.none")))
+    coverage = Table(t("scan.coverage_title"), "", "", expand=True)
+    for row in report.coverage:
+        coverage.add_row(row.id, coverage_status(report, row.status, t), Text(row.reason))
+    parts.append(coverage)
+    parts.append(Text(t("report.caveat_end"), style="bold"))
+    return parts

@@ -1,0 +1,205 @@
+"""The findings a scan can report, loaded from `data/rules/*.yaml` (ids, levels, texts)."""
+
+from __future__ import annotations
+
+import functools
+import string
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from safecheck.core.errors import DataError, Problem
+from safecheck.core.i18n import LANGUAGES, LocalizedText, Translator
+from safecheck.core.model import Confidence, Evidence, Finding, Severity
+from safecheck.core.yamlio import (
+    Problems,
+    as_list,
+    as_localized,
+    as_mapping,
+    as_text,
+    as_word,
+    compose_file,
+)
+
+PLACEHOLDERS = {"tool", "does", "name", "path", "program", "port", "user", "count"}
+RULE_KEYS = ("id", "severity", "confidence", "category", "title", "explanation", "steps", "safety")
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: Severity
+    confidence: Confidence
+    category: str
+    title: LocalizedText
+    explanation: LocalizedText
+    steps: tuple[LocalizedText, ...]
+    safety: LocalizedText
+
+    def finding(
+        self,
+        t: Translator,
+        source: str,
+        evidence: tuple[Evidence, ...],
+        references: tuple[str, ...] = (),
+        **values: str,
+    ) -> Finding:
+        """The finding in one language; missing placeholders are left visible, not fatal."""
+        fill = _Filler(values)
+        return Finding(
+            id=self.id,
+            title=string.Formatter().vformat(t.pick(self.title), (), fill),
+            severity=self.severity,
+            confidence=self.confidence,
+            source=source,
+            category=self.category,
+            explanation=" ".join(
+                string.Formatter().vformat(t.pick(self.explanation), (), fill).split()
+            ),
+            steps=tuple(t.pick(step) for step in self.steps),
+            safety_note=t.pick(self.safety),
+            evidence=evidence,
+            references=references,
+        )
+
+
+class _Filler(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def packaged_rules_dir() -> Path:
+    """One YAML file per group of rules (common.yaml, macos.yaml, windows.yaml, phone.yaml...)."""
+    return Path(str(resources.files("safecheck"))) / "data" / "rules"
+
+
+def rule_files(path: Path | None = None) -> list[Path]:
+    folder = path or packaged_rules_dir()
+    if folder.is_file():
+        return [folder]
+    return sorted(p for p in folder.iterdir() if p.suffix == ".yaml")
+
+
+def parse_rules(path: Path) -> tuple[dict[str, Rule], list[str], Problems]:
+    p = Problems(str(path))
+    root = as_mapping(compose_file(path, p), p, ("version", "rules"), ("notes",), what="rules")
+    rules: dict[str, Rule] = {}
+    if root is None:
+        return rules, [], p
+    for node in as_list(root.get("rules"), p, "'rules'"):
+        view = as_mapping(node, p, RULE_KEYS, what="rule")
+        if view is None:
+            continue
+        rule_id = as_text(view.get("id"), p, "rule: 'id'") or ""
+        what = f"rule '{rule_id}'"
+        severity = as_word(view.get("severity"), p, what, [s.value for s in Severity])
+        confidence = as_word(view.get("confidence"), p, what, [c.value for c in Confidence])
+        texts = {
+            key: as_localized(view.get(key), p, f"{what}: '{key}'", LANGUAGES)
+            for key in ("title", "explanation", "safety")
+        }
+        steps = [
+            as_localized(s, p, f"{what}: step", LANGUAGES)
+            for s in as_list(view.get("steps"), p, what)
+        ]
+        for key in ("title", "explanation"):
+            text = texts[key]
+            if text is None:
+                continue
+            names = {lang: _placeholders(value) for lang, value in text.items()}
+            unknown = set().union(*names.values()) - PLACEHOLDERS
+            if unknown:
+                p.add(view.get(key), f"{what}: unknown placeholder(s) {sorted(unknown)}")
+            if len({frozenset(v) for v in names.values()}) > 1:
+                p.add(view.get(key), f"{what}: '{key}' uses different placeholders per language")
+        if rule_id in rules:
+            p.add(view.get("id"), f"duplicate rule id '{rule_id}'")
+        category = as_text(view.get("category"), p, what)
+        title, explanation, safety = texts["title"], texts["explanation"], texts["safety"]
+        if (
+            severity
+            and confidence
+            and category
+            and title
+            and explanation
+            and safety
+            and all(steps)
+            and rule_id
+        ):
+            rules[rule_id] = Rule(
+                id=rule_id,
+                severity=Severity(severity),
+                confidence=Confidence(confidence),
+                category=category,
+                title=title,
+                explanation=explanation,
+                steps=tuple(s for s in steps if s),
+                safety=safety,
+            )
+    version = as_text(root.get("version"), p, "'version'") or ""
+    return rules, [version], p
+
+
+@functools.cache
+def _load(path: Path | None) -> tuple[dict[str, Rule], str]:
+    """Every rule of every file, and the newest version among them: each file parsed once."""
+    rules: dict[str, Rule] = {}
+    versions: list[str] = []
+    problems = []
+    for file in rule_files(path):
+        found, file_versions, file_problems = parse_rules(file)
+        problems.extend(file_problems.items)
+        versions.extend(v for v in file_versions if v)
+        for rule_id in found.keys() & rules.keys():
+            problems.append(
+                Problem(str(file), 1, 1, f"rule id '{rule_id}' is also in another file")
+            )
+        rules.update(found)
+    if problems:
+        raise DataError(problems)
+    return rules, max(versions) if versions else ""
+
+
+def load_rules(path: Path | None = None) -> dict[str, Rule]:
+    """Every rule of every file; a rule id used in two files is an error."""
+    return _load(path)[0]
+
+
+def rules_version(path: Path | None = None) -> str:
+    """The newest version among the rule files."""
+    return _load(path)[1]
+
+
+def rules_reference(lang: str = "en") -> str:
+    """docs/findings.md, made from the rule files so the two cannot disagree."""
+    t = Translator(lang)
+    lines = [
+        "# Findings reference",
+        "",
+        "Every finding `safecheck scan` can report, with its stable id, level and texts. Made",
+        "from `src/safecheck/data/rules/*.yaml` by `python -m safecheck.report.rules`; do not",
+        "edit by hand. Checklist answers give findings `SC-CHK-<ITEM-ID>` (see the checklists).",
+        "",
+        "| id | severity | confidence | category | title |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    rules = load_rules()
+    for rule in rules.values():
+        title = t.pick(rule.title).replace("|", "\\|")
+        lines.append(
+            f"| `{rule.id}` | {rule.severity.value} | {rule.confidence.value} | "
+            f"{rule.category} | {title} |"
+        )
+    for rule in rules.values():
+        lines += ["", f"## {rule.id}", "", " ".join(t.pick(rule.explanation).split()), ""]
+        lines += [f"- {t.pick(step)}" for step in rule.steps]
+        lines += ["", "Before acting: " + " ".join(t.pick(rule.safety).split())]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(rules_reference(), end="")

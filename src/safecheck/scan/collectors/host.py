@@ -1,0 +1,317 @@
+"""The inspected system as collectors see it: a root folder, its users, and (live only) its
+processes and programs.
+
+Every path a collector asks for is a path *on the inspected system* (`/etc/crontab`). It is
+resolved under `root` the way the inspected system would resolve it, so that an absolute
+symbolic link on a mounted disk points inside the disk, `..` stops at the root, and nothing
+outside the root is ever read. Only regular files are opened, without blocking, and only up to
+a size limit: a FIFO, a device or a 10 GB file gives a `ReadError`, not a hang.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import Enum
+from pathlib import Path
+from typing import Protocol
+
+from safecheck.core.runner import CommandRunner
+
+MAX_LINK_HOPS = 40
+DEFAULT_MAX_BYTES = 8 * 1024 * 1024
+
+
+class ReadProblem(Enum):
+    MISSING = "missing"
+    PERMISSION = "permission"  # needs administrator rights
+    NOT_REGULAR = "not-regular"  # FIFO, device, socket, folder
+    TOO_LARGE = "too-large"
+    LINK_LOOP = "link-loop"
+    OTHER = "other"
+
+
+class ReadError(Exception):
+    def __init__(self, path: str, problem: ReadProblem, detail: str = "") -> None:
+        self.path = path
+        self.problem = problem
+        self.detail = detail
+        super().__init__(f"{path}: {problem.value}{': ' + detail if detail else ''}")
+
+
+def _problem_of(exc: OSError) -> ReadProblem:
+    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+        return ReadProblem.MISSING
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return ReadProblem.PERMISSION
+    if exc.errno == errno.ELOOP:
+        return ReadProblem.LINK_LOOP
+    return ReadProblem.OTHER
+
+
+@dataclass(frozen=True)
+class Account:
+    """One line of /etc/passwd on the inspected system."""
+
+    name: str
+    uid: int
+    gid: int
+    home: str  # as on the inspected system
+    shell: str
+    line: int
+
+
+@dataclass(frozen=True)
+class DirEntry:
+    name: str
+    path: str  # on the inspected system
+    is_dir: bool
+    is_file: bool
+    is_symlink: bool
+
+
+@dataclass(frozen=True)
+class ProcessInfo:
+    """One running process, as far as it could be read (fields are None when not allowed)."""
+
+    pid: int
+    name: str
+    exe: str | None = None
+    cmdline: tuple[str, ...] = ()
+    user: str | None = None
+    started: float | None = None  # seconds since the epoch
+    exe_deleted: bool = False  # the program file was deleted while it runs
+    open_paths: tuple[str, ...] = ()  # open files of interest, e.g. /dev/input/event3
+    ld_preload: str | None = None  # LD_PRELOAD from its environment, when readable
+    access_denied: bool = False  # some fields could not be read without administrator rights
+
+
+@dataclass(frozen=True)
+class SocketInfo:
+    """A listening socket or an established connection."""
+
+    kind: str  # "listen" or "connection"
+    protocol: str  # "tcp", "tcp6", "udp", "udp6"
+    local_address: str
+    local_port: int
+    remote_address: str | None = None
+    remote_port: int | None = None
+    pid: int | None = None
+
+
+class ProcessSource(Protocol):
+    """Live processes and sockets: psutil on the real machine, a recording in tests."""
+
+    def processes(self) -> list[ProcessInfo]: ...
+
+    def sockets(self) -> tuple[list[SocketInfo], bool]:
+        """The sockets, and whether the list is complete (False without admin rights)."""
+        ...
+
+
+@dataclass
+class Host:
+    """What collectors inspect. `live` is True only for the machine safecheck runs on."""
+
+    platform: str  # "linux", "darwin" or "win32": collectors choose from this, not sys.platform
+    root: Path
+    live: bool = False
+    max_bytes: int = DEFAULT_MAX_BYTES
+    processes: ProcessSource | None = None  # None on a --root scan: no live processes
+    runner: CommandRunner | None = None  # None on a --root scan: nothing is run
+    _accounts: list[Account] | None = field(default=None, repr=False)
+
+    # --- paths -------------------------------------------------------------------------
+    def resolve(self, path: str) -> Path:
+        """The real location of an inspected-system path, never outside the root."""
+        if "\0" in path:  # read from a file (sshd_config, TryExec=...): os calls would raise
+            raise ReadError(path, ReadProblem.MISSING, "NUL character in the path")
+        # Plain strings, not pathlib: this runs for every path of a scan (measured 24 -> 11 us
+        # a call, benchmarks/bench_scaling.py). `parts` is a stack: the next part is last.
+        parts = [p for p in reversed(path.split("/")) if p and p != "."]
+        resolved: list[str] = []
+        prefixes: list[str] = []  # prefixes[i]: the real path of resolved[: i + 1]
+        base = os.fspath(self.root).rstrip("/\\")
+        hops = 0
+        while parts:
+            part = parts.pop()
+            if part == "..":
+                if resolved:
+                    resolved.pop()
+                    prefixes.pop()
+                continue
+            candidate = f"{prefixes[-1] if prefixes else base}/{part}"
+            try:
+                is_link = stat.S_ISLNK(os.lstat(candidate).st_mode)
+            except OSError:
+                is_link = False
+            if not is_link:
+                resolved.append(part)
+                prefixes.append(candidate)
+                continue
+            hops += 1
+            if hops > MAX_LINK_HOPS:
+                raise ReadError(path, ReadProblem.LINK_LOOP)
+            try:
+                target = os.readlink(candidate)
+            except OSError as exc:
+                raise ReadError(path, _problem_of(exc)) from None
+            if target.startswith("/"):
+                resolved, prefixes = [], []
+            parts.extend(p for p in reversed(target.split("/")) if p and p != ".")
+        return self.root.joinpath(*resolved)
+
+    # --- reading -----------------------------------------------------------------------
+    def lstat(self, path: str) -> os.stat_result | None:
+        """The entry itself (a link is not followed), or None when it is not there."""
+        parent, _, name = path.rstrip("/").rpartition("/")
+        try:
+            real = self.resolve(parent or "/") / name
+            return os.lstat(real)
+        except (OSError, ReadError, ValueError):  # ValueError: a NUL character in `name`
+            return None
+
+    def stat(self, path: str) -> os.stat_result | None:
+        try:
+            return os.stat(self.resolve(path))
+        except (OSError, ReadError):
+            return None
+
+    def exists(self, path: str) -> bool:
+        return self.stat(path) is not None
+
+    def is_dir(self, path: str) -> bool:
+        found = self.stat(path)
+        return found is not None and stat.S_ISDIR(found.st_mode)
+
+    def read_bytes(self, path: str, max_bytes: int | None = None) -> bytes:
+        limit = self.max_bytes if max_bytes is None else max_bytes
+        real = self.resolve(path)
+        try:
+            info = os.stat(real)
+        except OSError as exc:
+            raise ReadError(path, _problem_of(exc), exc.strerror or "") from None
+        if not stat.S_ISREG(info.st_mode):
+            raise ReadError(path, ReadProblem.NOT_REGULAR)
+        if info.st_size > limit:
+            raise ReadError(path, ReadProblem.TOO_LARGE, f"{info.st_size} bytes")
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+        flags |= getattr(os, "O_BINARY", 0) | getattr(os, "O_NOCTTY", 0)
+        try:
+            fd = os.open(real, flags)
+        except OSError as exc:
+            raise ReadError(path, _problem_of(exc), exc.strerror or "") from None
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped for a FIFO in between
+                raise ReadError(path, ReadProblem.NOT_REGULAR)
+            chunks: list[bytes] = []
+            remaining = limit + 1
+            while remaining > 0:
+                chunk = os.read(fd, min(remaining, 1 << 20))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                remaining -= len(chunk)
+        except OSError as exc:
+            raise ReadError(path, _problem_of(exc), exc.strerror or "") from None
+        finally:
+            os.close(fd)
+        data = b"".join(chunks)
+        if len(data) > limit:
+            raise ReadError(path, ReadProblem.TOO_LARGE, f"over {limit} bytes")
+        return data
+
+    def read_text(self, path: str, max_bytes: int | None = None) -> str:
+        """Text as UTF-8; undecodable bytes are kept visible as escapes, never dropped."""
+        return self.read_bytes(path, max_bytes).decode("utf-8", errors="backslashreplace")
+
+    def list_dir(self, path: str) -> list[DirEntry]:
+        """The entries of a folder, sorted by name; a missing folder gives an empty list."""
+        real = self.resolve(path)
+        try:
+            with os.scandir(real) as scan:
+                raw = list(scan)
+        except FileNotFoundError:
+            return []
+        except NotADirectoryError:
+            return []
+        except OSError as exc:
+            raise ReadError(path, _problem_of(exc), exc.strerror or "") from None
+        out: list[DirEntry] = []
+        base = path.rstrip("/")
+        for entry in raw:
+            name = entry.name
+            inspected = f"{base}/{name}"
+            try:
+                is_link = entry.is_symlink()
+                is_dir = self.is_dir(inspected) if is_link else entry.is_dir(follow_symlinks=False)
+                is_file = (
+                    self._is_regular(inspected) if is_link else entry.is_file(follow_symlinks=False)
+                )
+            except OSError:
+                is_link, is_dir, is_file = False, False, False
+            out.append(DirEntry(name, inspected, is_dir, is_file, is_link))
+        out.sort(key=lambda e: e.name)
+        return out
+
+    def _is_regular(self, path: str) -> bool:
+        found = self.stat(path)
+        return found is not None and stat.S_ISREG(found.st_mode)
+
+    def walk_files(self, path: str, max_depth: int = 4) -> Iterator[str]:
+        """Regular files below a folder, not following links to folders (no loops)."""
+        stack = [(path, 0)]
+        while stack:
+            folder, depth = stack.pop()
+            try:
+                entries = self.list_dir(folder)
+            except ReadError:
+                continue
+            for entry in entries:
+                if entry.is_dir and not entry.is_symlink and depth < max_depth:
+                    stack.append((entry.path, depth + 1))
+                elif entry.is_file:
+                    yield entry.path
+
+    def modified(self, path: str) -> datetime | None:
+        found = self.stat(path)
+        if found is None:
+            return None
+        return datetime.fromtimestamp(found.st_mtime, UTC)
+
+    # --- users -------------------------------------------------------------------------
+    def accounts(self) -> list[Account]:
+        """Accounts from /etc/passwd (Linux and other Unix); empty when unreadable."""
+        if self._accounts is None:
+            self._accounts = []
+            try:
+                text = self.read_text("/etc/passwd", 4 * 1024 * 1024)
+            except ReadError:
+                return self._accounts
+            for number, line in enumerate(text.splitlines(), 1):
+                fields = line.split(":")
+                if len(fields) < 7 or line.startswith("#"):
+                    continue
+                try:
+                    uid, gid = int(fields[2]), int(fields[3])
+                except ValueError:
+                    continue
+                self._accounts.append(Account(fields[0], uid, gid, fields[5], fields[6], number))
+        return self._accounts
+
+    def human_homes(self) -> list[Account]:
+        """Accounts a person logs in to: root, and UIDs from 1000 with a home that exists."""
+        homes: list[Account] = []
+        seen: set[str] = set()
+        for account in self.accounts():
+            if account.home in seen or not account.home.startswith("/"):
+                continue
+            person = account.uid == 0 or (account.uid >= 1000 and account.uid != 65534)
+            if person and self.is_dir(account.home):
+                homes.append(account)
+                seen.add(account.home)
+        return homes

@@ -1,0 +1,266 @@
+"""Orchestration of `safecheck scan`: run every collector that applies, judge the entries,
+and build a Report. No terminal I/O; a failing collector becomes a coverage row."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from safecheck import __version__
+from safecheck.catalog.index import CatalogIndex
+from safecheck.catalog.loader import load_catalog
+from safecheck.core.entries import Entry, Hit
+from safecheck.core.i18n import Translator
+from safecheck.core.model import Coverage, CoverageStatus, Finding
+from safecheck.report.findings import findings_from_hits
+from safecheck.report.model import Metadata, Report
+from safecheck.report.rules import load_rules, rules_version
+from safecheck.scan.analysis import judge
+from safecheck.scan.analysis.base import Context
+from safecheck.scan.collectors.base import Collector, CollectorResult, Status
+from safecheck.scan.collectors.host import (
+    Host,
+    ProcessInfo,
+    ProcessSource,
+    ReadError,
+    ReadProblem,
+    SocketInfo,
+)
+from safecheck.scan.collectors.system_info import describe_host
+
+Clock = Callable[[], datetime]
+Progress = Callable[[str, int, int], None]  # collector id, number done, total
+MAX_HASH_BYTES = 64 * 1024 * 1024
+
+
+class CachedProcessSource:
+    """Reads processes and sockets once per scan, however many collectors ask."""
+
+    def __init__(self, source: ProcessSource) -> None:
+        self._source = source
+        self._processes: list[ProcessInfo] | None = None
+        self._sockets: tuple[list[SocketInfo], bool] | None = None
+
+    def processes(self) -> list[ProcessInfo]:
+        if self._processes is None:
+            self._processes = self._source.processes()
+        return self._processes
+
+    def sockets(self) -> tuple[list[SocketInfo], bool]:
+        if self._sockets is None:
+            self._sockets = self._source.sockets()
+        return self._sockets
+
+
+@dataclass
+class ScanOutcome:
+    findings: list[Finding] = field(default_factory=list)
+    coverage: list[Coverage] = field(default_factory=list)
+    entries: int = 0
+
+
+def _reason(text: str, t: Translator) -> str:
+    return t(text) if text.startswith("scan.reason.") else text
+
+
+def _with_reason(text: str, reason: str, t: Translator) -> str:
+    """A collector's own advice (e.g. how to grant Full Disk Access) after the generic row."""
+    if reason.startswith("scan.reason."):
+        return f"{text} {t(reason)}"
+    return text
+
+
+def _coverage(collector: Collector, result: CollectorResult, t: Translator) -> Coverage:
+    denied = [e for e in result.errors if e.problem is ReadProblem.PERMISSION]
+    other = [
+        e
+        for e in result.errors
+        if e.problem is not ReadProblem.PERMISSION and e.problem is not ReadProblem.MISSING
+    ]
+    details = tuple(str(e) for e in result.errors[:20])
+    if result.status == Status.NOT_APPLICABLE:
+        return Coverage(
+            collector.id,
+            CoverageStatus.NOT_APPLICABLE,
+            t("scan.coverage.not_applicable", reason=_reason(result.reason, t)),
+        )
+    if result.status == Status.FAILED:
+        return Coverage(
+            collector.id,
+            CoverageStatus.FAILED,
+            t("scan.coverage.failed", reason=_reason(result.reason, t)),
+            details,
+        )
+    if result.status == Status.NEEDS_ADMIN or (
+        denied and not result.entries and not result.checked
+    ):
+        return Coverage(
+            collector.id,
+            CoverageStatus.NEEDS_ADMIN,
+            _with_reason(t("scan.coverage.needs_admin", count=len(denied)), result.reason, t),
+            details,
+        )
+    if denied or other:
+        text = t(
+            "scan.coverage.partial",
+            checked=result.checked,
+            denied=len(denied),
+            unreadable=len(other),
+        )
+        return Coverage(
+            collector.id, CoverageStatus.PARTIAL, _with_reason(text, result.reason, t), details
+        )
+    if not result.checked and not result.entries:
+        # "0 read" must not look like "checked, nothing wrong": none of its places exist here
+        return Coverage(
+            collector.id,
+            CoverageStatus.NOT_APPLICABLE,
+            t("scan.coverage.not_applicable", reason=t("scan.reason.nothing_there")),
+        )
+    return Coverage(
+        collector.id,
+        CoverageStatus.OK,
+        t("scan.coverage.ok", checked=result.checked, entries=len(result.entries)),
+    )
+
+
+def _applies(collector: Collector, host: Host) -> str | None:
+    """Why a collector does not apply to this host, or None when it does."""
+    if host.platform not in collector.platforms:
+        return "scan.reason.platform"
+    if collector.live_only and not host.live:
+        return "scan.reason.live_only"
+    return None
+
+
+def collect(
+    host: Host, collectors: Sequence[Collector], progress: Progress | None = None
+) -> list[tuple[Collector, CollectorResult]]:
+    results: list[tuple[Collector, CollectorResult]] = []
+    for number, collector in enumerate(collectors, 1):
+        if progress:
+            progress(collector.id, number - 1, len(collectors))
+        reason = _applies(collector, host)
+        if reason is not None:
+            result = CollectorResult(status=Status.NOT_APPLICABLE, reason=reason)
+        else:
+            try:
+                result = collector.collect(host)
+            except Exception as exc:  # a collector bug must not stop the scan
+                result = CollectorResult(
+                    status=Status.FAILED, reason=f"{type(exc).__name__}: {exc}"
+                )
+        results.append((collector, result))
+    if progress:
+        progress("", len(collectors), len(collectors))
+    return results
+
+
+class _Hasher:
+    def __init__(self, host: Host) -> None:
+        self.host = host
+        self.cache: dict[str, str | None] = {}
+
+    def __call__(self, program: str | None) -> str | None:
+        if not program or not program.startswith("/"):
+            return None
+        if program not in self.cache:
+            try:
+                data = self.host.read_bytes(program, MAX_HASH_BYTES)
+                self.cache[program] = hashlib.sha256(data).hexdigest()
+            except ReadError:
+                self.cache[program] = None
+        return self.cache[program]
+
+
+def other_spelling(path: str) -> str:
+    """usr-merged systems list /bin/x or /usr/bin/x for the same file."""
+    return path[4:] if path.startswith("/usr/") else "/usr" + path
+
+
+def paths_to_check(entries: list[Entry]) -> set[str]:
+    """Every path the analysis may ask "is it packaged?" about, under both spellings."""
+    wanted: set[str] = set()
+    for entry in entries:
+        for path in (entry.program, entry.location):
+            if path and path.startswith("/"):
+                wanted.add(path)
+                wanted.add(other_spelling(path))
+    return wanted
+
+
+def packaged_lookup(owned: set[str] | None, host: Host) -> Callable[[str], bool | None]:
+    """Whether a path belongs to a package; None when there is no package database or the file
+    is not there (a unit naming a missing program is not "installed by hand")."""
+    if owned is None:
+        return lambda _path: None
+
+    def packaged(path: str) -> bool | None:
+        if path in owned:
+            return True
+        if not host.exists(path):
+            return None
+        return other_spelling(path) in owned
+
+    return packaged
+
+
+def run_scan(
+    host: Host,
+    collectors: Sequence[Collector],
+    t: Translator,
+    owned_files: Callable[[Host, set[str]], set[str] | None] | None = None,
+    index: CatalogIndex | None = None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    progress: Progress | None = None,
+) -> Report:
+    if host.processes is not None:
+        host.processes = CachedProcessSource(host.processes)
+    now = clock()
+    # Collectors for other operating systems are left out, not listed as "not applicable":
+    # a Linux report does not need fifteen rows about macOS and Windows.
+    collectors = [c for c in collectors if host.platform in c.platforms]
+    results = collect(host, collectors, progress)
+    all_entries = [entry for _collector, result in results for entry in result.entries]
+    owned: set[str] | None = None
+    if owned_files is not None:
+        try:
+            owned = owned_files(host, paths_to_check(all_entries))
+        except (OSError, ReadError):
+            owned = None
+    ctx = Context(
+        platform=host.platform,
+        index=index or CatalogIndex(load_catalog()),
+        now=now,
+        packaged=packaged_lookup(owned, host),
+    )
+    hits: list[Hit] = []
+    for entry in all_entries:
+        hits.extend(judge(entry, ctx))
+    entries = len(all_entries)
+    findings = findings_from_hits(hits, load_rules(), t, _Hasher(host))
+    coverage = [_coverage(c, r, t) for c, r in results]
+    metadata = Metadata(
+        tool="safecheck",
+        version=__version__,
+        generated_at=now.astimezone(UTC).isoformat(timespec="seconds"),
+        language=t.lang,
+        country="",
+        advocate_mode=False,
+        data_versions={
+            "catalog": f"{len(ctx.index.catalog.tools)} tools",
+            "rules": rules_version(),
+        },
+        host={
+            "platform": host.platform,
+            "root": str(host.root),
+            "live": host.live,
+            "entries": entries,
+            **describe_host(host),
+        },
+    )
+    return Report(
+        metadata=metadata, findings=tuple(findings), answers=(), risks=(), coverage=tuple(coverage)
+    )
