@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from paths import REPO
+
+ROOT = REPO
 
 
 @pytest.mark.slow
@@ -51,7 +53,9 @@ def test_wheel_contains_data_and_validates_from_a_fresh_install(tmp_path: Path) 
         "location.yaml",
     } <= checklists
     assert "safecheck/data/resources.yaml" in names
-    assert "safecheck/core/i18n/en/core.yaml" in names and "safecheck/core/i18n/fr/core.yaml" in names
+    assert (
+        "safecheck/core/i18n/en/core.yaml" in names and "safecheck/core/i18n/fr/core.yaml" in names
+    )
     assert "safecheck/py.typed" in names
 
     # A fresh venv with the wheel and nothing else of ours; its dependencies come from the

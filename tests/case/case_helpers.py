@@ -7,13 +7,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
+from paths import TESTS
 from safecheck.case import store
 from safecheck.cli.app import app
 from safecheck.core.crypto import ScryptParams
 
 FAST = ScryptParams(log2_n=4, r=1, p=1)
 PASSPHRASE = "correct horse battery staple"  # noqa: S105 -- a test passphrase
-MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini"
+MINI = TESTS / "fixtures" / "mini"
 
 
 def fast_and_private(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:

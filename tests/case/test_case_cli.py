@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 from case_helpers import MINI, PASSPHRASE, case_cli, fast_and_private
 
+from paths import TESTS
 from safecheck.case import CASE_FILE, Case
 
-PHONE_TESTS = Path(__file__).resolve().parents[1] / "phone"
+PHONE_TESTS = TESTS / "phone" / "android"
 
 
 @pytest.fixture

@@ -13,12 +13,13 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from paths import TESTS
 from safecheck.catalog import loader
 from safecheck.catalog.model import Category
 from safecheck.cli.catalog_cmd import CategoryChoice
 from safecheck.cli.catalog_cmd import app as catalog_app
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "catalog"
+FIXTURES = TESTS / "fixtures" / "catalog"
 
 main = typer.Typer(add_completion=False)
 main.add_typer(catalog_app, name="catalog")

@@ -13,10 +13,11 @@ import pytest
 from typer.testing import CliRunner
 
 import safecheck.cli.checkup as flow
+from paths import TESTS
 from safecheck import __version__
 from safecheck.cli.app import app
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FIXTURES = TESTS / "fixtures"
 MINI = FIXTURES / "mini"
 
 

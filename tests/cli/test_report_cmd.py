@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from paths import TESTS
 from safecheck.cli.app import app
 
-MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini"
+MINI = TESTS / "fixtures" / "mini"
 
 
 def invoke(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:

@@ -12,7 +12,9 @@ from pathlib import Path
 import pexpect
 import pytest
 
-MINI = Path(__file__).resolve().parents[1] / "fixtures" / "mini"
+from paths import TESTS
+
+MINI = TESTS / "fixtures" / "mini"
 CLEAR = "\x1b[2J"
 
 

@@ -19,7 +19,9 @@ from typing import Any
 
 import pytest
 
-ECHAP = Path(__file__).resolve().parents[3] / "shared" / "data" / "echap"
+from paths import REPO
+
+ECHAP = REPO.parent / "shared" / "data" / "echap"
 COMMIT = "a04c5c1958bff93fec3b1b56edbb412b209f2a38"
 REPO_PATH = "AssoEchap/stalkerware-indicators"
 IOC_SHA256 = "6052636f093dce2d329fc06b7d572c6d4462d73539f72f13d1af1f96ea74864e"

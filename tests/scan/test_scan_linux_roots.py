@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "collectors" / "linux"))
+from paths import TESTS
+
+sys.path.insert(0, str(TESTS / "scan" / "collectors" / "linux"))
 
 from linux_fakeroot import ALICE_HOME, RSA_KEY, debian_root, folder, link, write
 

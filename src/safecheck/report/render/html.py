@@ -15,7 +15,7 @@ from safecheck.core.i18n import Translator
 from safecheck.core.model import Finding
 from safecheck.report.jsonio import report_digest
 from safecheck.report.model import Report
-from safecheck.report.render.text import (
+from safecheck.report.render.common import (
     answer_groups,
     answer_line,
     caveat,

@@ -11,7 +11,7 @@ from rich.text import Text
 from safecheck.core.i18n import Translator
 from safecheck.core.model import Outcome, Severity
 from safecheck.report.model import Report
-from safecheck.report.render.text import coverage_status, inspected, scan_summary
+from safecheck.report.render.common import coverage_status, inspected, scan_summary
 
 SEVERITY_STYLE = {
     Severity.HIGH: "bold red",

@@ -2,7 +2,7 @@
 
 One `render_text` writes every kind of report: a checkup, a computer inspection, or a checkup
 with the inspection it offered. The content and its order are the same in every format (the
-Markdown and HTML renderers use the helpers below):
+Markdown, HTML and terminal renderers share `common.py`):
 
 header (date, versions, inspected system, language) - summary with the caveat - findings
 (severity and confidence in words, evidence, why, the safety note next to the steps) - the
@@ -17,310 +17,30 @@ from __future__ import annotations
 
 import re
 import textwrap
-import unicodedata
-from dataclasses import dataclass
-from datetime import datetime
 
-from safecheck.core.i18n import LANGUAGE_NAMES, Translator
-from safecheck.core.model import CoverageStatus, Evidence, Finding, Outcome
+from safecheck.core.i18n import Translator
+from safecheck.core.model import Finding
 from safecheck.report.jsonio import report_digest
-from safecheck.report.model import AnsweredItem, Report
+from safecheck.report.model import Report
+from safecheck.report.render.common import (
+    answer_groups,
+    answer_line,
+    caveat,
+    coverage_line,
+    evidence_view,
+    header_lines,
+    is_checkup,
+    level_text,
+    no_finding_text,
+    report_title,
+    risk_tags,
+    summary_lines,
+    to_ascii,
+    visible,
+)
 
 WIDTH = 80
-MAX_COMMAND = 300  # longer command lines are cut in the readable formats; the JSON keeps them whole
-NOT_CHECKED_STATUSES = (CoverageStatus.NEEDS_ADMIN, CoverageStatus.FAILED, CoverageStatus.PARTIAL)
 
-# --- making data printable ----------------------------------------------------------------
-
-_LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029]")
-_VISIBLE_CATEGORIES = ("Cc", "Cf", "Co", "Cs", "Cn")
-
-
-def visible(text: str) -> str:
-    """Text with control and invisible format characters shown as escapes (\\x1b, \\u202e);
-    line breaks are kept as newlines, tabs become spaces."""
-    text = _LINE_BREAKS.sub("\n", text)
-    if text.isprintable() or all(c in "\n\t" or c.isprintable() for c in text):
-        return text.replace("\t", " ")
-    out: list[str] = []
-    for char in text:
-        if char == "\n":
-            out.append(char)
-        elif char == "\t":
-            out.append(" ")
-        elif unicodedata.category(char) in _VISIBLE_CATEGORIES:
-            code = ord(char)
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
-        else:
-            out.append(char)
-    return "".join(out)
-
-
-_ASCII_QUOTES = (
-    (re.compile(r"«[\s\u00a0\u202f]*"), '"'),
-    (re.compile(r"[\s\u00a0\u202f]*»"), '"'),
-)
-_ASCII_MAP = str.maketrans(
-    {
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u201f": '"',
-        "\u2033": '"',
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u201b": "'",
-        "\u2032": "'",
-        "\u2014": "-",
-        "\u2013": "-",
-        "\u2012": "-",
-        "\u2010": "-",
-        "\u2011": "-",
-        "\u2212": "-",
-        "\u2026": "...",
-        "\u2022": "*",
-        "\u00b7": ".",
-        "\u2192": "->",
-        "\u2190": "<-",
-        "\u00d7": "x",
-        "\u0153": "oe",
-        "\u0152": "OE",
-        "\u00e6": "ae",
-        "\u00c6": "AE",
-        "\u00df": "ss",
-        "\u00f8": "o",
-        "\u00d8": "O",
-        "\u0111": "d",
-        "\u0110": "D",
-        "\u0142": "l",
-        "\u0141": "L",
-        "\u00fe": "th",
-        "\u00de": "Th",
-        "\u00f0": "d",
-        "\u20ac": "EUR",
-        "\u00a9": "(c)",
-        "\u00ae": "(R)",
-        "\u00b0": "o",
-    }
-)
-
-
-def to_ascii(text: str) -> str:
-    """Plain ASCII for terminals and printers without Unicode: accents dropped (é -> e),
-    « » and curly quotes to ", dashes to -, … to ..., unbreakable spaces to spaces; anything
-    else that has no ASCII form becomes ?."""
-    for pattern, replacement in _ASCII_QUOTES:
-        text = pattern.sub(replacement, text)
-    text = unicodedata.normalize("NFKD", text.translate(_ASCII_MAP))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return text.encode("ascii", errors="replace").decode("ascii")
-
-
-# --- what every format shows ----------------------------------------------------------------
-
-
-def is_checkup(report: Report) -> bool:
-    """A checkup report (questions were asked), with or without an inspection."""
-    return bool(report.answers) or bool(report.metadata.country)
-
-
-def has_scan(report: Report) -> bool:
-    """The report includes an inspection of a computer or disk."""
-    return bool(report.metadata.host)
-
-
-def report_title(report: Report, t: Translator) -> str:
-    if is_checkup(report) and has_scan(report):
-        return t("report.title_combined")
-    if is_checkup(report):
-        return t("report.title")
-    if report.metadata.host.get("platform") == "android":
-        return t("phone.title")
-    return t("scan.title")
-
-
-def answer_word(t: Translator, answer: str) -> str:
-    return t(f"answer.{answer}")
-
-
-def local_time(iso: str) -> str:
-    moment = datetime.fromisoformat(iso)
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M %Z")
-
-
-def inspected(report: Report, t: Translator) -> str:
-    host = report.metadata.host
-    platform = str(host.get("platform", ""))
-    if platform == "android":  # the phone check puts its own description there
-        return str(host.get("root", ""))
-    if host.get("live"):
-        return t("scan.this_computer", platform=platform)
-    return t("scan.disk", root=str(host.get("root", "")), platform=platform)
-
-
-def scan_summary(report: Report, t: Translator) -> str:
-    counts = dict.fromkeys(("high", "medium", "low", "info"), 0)
-    for finding in report.findings:
-        counts[finding.severity.value] += 1
-    return t("scan.summary", findings=len(report.findings), **counts)
-
-
-def checklist_ids(report: Report) -> set[str]:
-    return set(report.metadata.data_versions) | {a.checklist_id for a in report.answers}
-
-
-def coverage_status(
-    report: Report, status: CoverageStatus, t: Translator, row_id: str | None = None
-) -> str:
-    """The word for a coverage status: questions are "answered", collectors "checked"."""
-    collector = has_scan(report) and (row_id is None or row_id not in checklist_ids(report))
-    if collector and status in (CoverageStatus.OK, CoverageStatus.PARTIAL):
-        return t(f"scan.status.{status.value}")
-    return t(f"coverage.status.{status.value}")
-
-
-def header_lines(report: Report, t: Translator) -> list[str]:
-    """The facts under the title, one per line, in the report's language."""
-    meta = report.metadata
-    lines = [
-        t("report.generated", utc=meta.generated_at, local=local_time(meta.generated_at)),
-        t("report.tool", version=meta.version),
-    ]
-    versions = ", ".join(f"{k} {v}" for k, v in sorted(meta.data_versions.items()))
-    lines.append(t("report.data_used", versions=versions or t("report.none")))
-    if has_scan(report):
-        lines.append(t("scan.inspected", what=inspected(report, t)))
-        host = meta.host
-        if host.get("os"):
-            lines.append(t("report.system_os", name=str(host["os"])))
-        if host.get("os_version"):
-            lines.append(t("report.system_version", version=str(host["os_version"])))
-        if host.get("model"):
-            lines.append(t("report.system_model", model=str(host["model"])))
-    else:
-        lines.append(t("report.not_inspected"))
-    language = LANGUAGE_NAMES.get(meta.language, meta.language)
-    if meta.country:
-        lines.append(t("report.language_country", language=language, country=meta.country))
-    else:
-        lines.append(t("report.language", language=language))
-    if meta.advocate_mode:
-        lines.append(t("report.advocate_mode"))
-    if meta.redacted:
-        lines.append(t("report.redacted"))
-    return lines
-
-
-def could_not_check(report: Report) -> int:
-    """Questions skipped, and parts of the computer that could not be (fully) read."""
-    questions = len(report.with_outcome(Outcome.NOT_CHECKED))
-    checklists = checklist_ids(report)
-    collectors = sum(
-        1
-        for row in report.coverage
-        if row.id not in checklists and row.status in NOT_CHECKED_STATUSES
-    )
-    return questions + collectors
-
-
-def summary_lines(report: Report, t: Translator) -> list[str]:
-    """The counts; the second line, the findings by severity, belongs under the first."""
-    lines = [t("report.count.act", count=len(report.findings)), scan_summary(report, t)]
-    if is_checkup(report):
-        lines.append(t("report.count.review", count=len(report.with_outcome(Outcome.REVIEW))))
-        lines.append(t("report.count.done", count=len(report.with_outcome(Outcome.DONE))))
-    lines.append(t("report.count.could_not_check", count=could_not_check(report)))
-    if report.risks:
-        lines.append(t("report.count.risks", count=len(report.risks)))
-    return lines
-
-
-def caveat(report: Report, t: Translator) -> str:
-    return t("report.caveat") if is_checkup(report) else t("scan.caveat")
-
-
-def no_finding_text(report: Report, t: Translator) -> str:
-    if is_checkup(report) and has_scan(report):
-        return t("report.act_none_any")
-    return t("report.act_none") if is_checkup(report) else t("scan.none")
-
-
-def level_text(finding: Finding, t: Translator) -> str:
-    return t(
-        "report.level",
-        severity=t(f"severity.{finding.severity.value}"),
-        confidence=t(f"confidence.{finding.confidence.value}"),
-    )
-
-
-@dataclass(frozen=True)
-class EvidenceView:
-    """One evidence item as shown: where (None for an answer), then labelled facts."""
-
-    where: str | None
-    facts: tuple[tuple[str, str], ...]  # (label, value); values are data, labels are texts
-
-
-def evidence_view(evidence: Evidence, t: Translator) -> EvidenceView:
-    if evidence.answer is not None:  # a checklist answer, and the advocate's note on it
-        facts = [(t("report.your_answer"), answer_word(t, evidence.answer))]
-        if evidence.note:
-            facts.append((t("report.advocate_note"), evidence.note))
-        return EvidenceView(None, tuple(facts))
-    where = evidence.path or evidence.process or ""
-    if evidence.line:
-        where += f":{evidence.line}"
-    command = evidence.command
-    if command and len(command) > MAX_COMMAND:
-        command = command[:MAX_COMMAND] + " [...]"  # the JSON report keeps it whole
-    candidates = [
-        (t("evidence.process"), evidence.process if evidence.path else None),
-        (t("evidence.command"), command),
-        (t("evidence.pid"), str(evidence.pid) if evidence.pid is not None else None),
-        (t("evidence.user"), evidence.user),
-        (t("evidence.port"), str(evidence.port) if evidence.port is not None else None),
-        (t("evidence.modified"), evidence.modified),
-        (t("evidence.remote"), evidence.note),
-        (t("evidence.sha256"), evidence.sha256),
-    ]
-    return EvidenceView(where, tuple((label, value) for label, value in candidates if value))
-
-
-def answer_groups(
-    report: Report, t: Translator
-) -> list[tuple[str, str | None, list[AnsweredItem]]]:
-    """The answers by outcome: (title, introduction, items)."""
-    return [
-        (t("report.answers_act"), None, report.with_outcome(Outcome.ACT)),
-        (t("report.review"), t("report.review_intro"), report.with_outcome(Outcome.REVIEW)),
-        (t("report.done"), None, report.with_outcome(Outcome.DONE)),
-        (t("report.not_checked"), None, report.with_outcome(Outcome.NOT_CHECKED)),
-    ]
-
-
-def answer_line(item: AnsweredItem, t: Translator) -> str:
-    return f"{item.question} ({answer_word(t, item.answer)})"
-
-
-def risk_tags(report: Report, t: Translator) -> list[tuple[str, str]]:
-    """(tag, text) per risk: the tag is its severity, and says when it is only possible."""
-    out: list[tuple[str, str]] = []
-    for risk in report.risks:
-        severity = t(f"severity.{risk.severity.value}")
-        tag = t("report.risk_possible", severity=severity) if risk.possible else severity
-        out.append((tag, risk.text))
-    return out
-
-
-def coverage_line(
-    report: Report, row_id: str, status: CoverageStatus, reason: str, t: Translator
-) -> str:
-    word = coverage_status(report, status, t, row_id)
-    return f"{row_id}: {word}. {reason}".rstrip()
-
-
-# --- the text format ------------------------------------------------------------------------
 
 _KEEP = "\u00a0"  # a space that must not become a line break while wrapping
 _GLUE = (

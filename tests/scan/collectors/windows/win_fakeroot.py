@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from paths import REPO
 from safecheck.core.entries import Entry
 from safecheck.scan.collectors.base import Collector, CollectorResult
 from safecheck.scan.collectors.host import Host, ReadError, ReadProblem
 from safecheck.scan.collectors.windows.registry import RegData, RegKey, split_key
 
-HIVES = Path(__file__).resolve().parents[4] / "shared" / "data" / "windows-hives"
+HIVES = REPO.parent / "shared" / "data" / "windows-hives"
 CONFIG = "Windows/System32/config"
 ANYDESK_IMAGE = 'expandstring:"C:\\Program Files (x86)\\AnyDesk\\AnyDesk.exe" --service'
 

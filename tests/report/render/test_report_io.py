@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from report_sample import HELP, combined_report
 
+from paths import REPO
 from safecheck.checkup.checklist.model import ChecklistSet
 from safecheck.core.errors import DataError
 from safecheck.core.i18n import Translator
@@ -523,7 +524,7 @@ def test_any_report_round_trips_and_fits(report: Report, help_text: str | None) 
 
 
 def test_the_documented_example_is_a_real_report() -> None:
-    doc = Path(__file__).resolve().parents[2] / "docs" / "report-format.md"
+    doc = REPO / "docs" / "report-format.md"
     text = doc.read_text(encoding="utf-8")
     example = text[text.index("```json\n", text.index("## Example")) + len("```json\n") :]
     example = example[: example.index("```")]

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from paths import REPO, TESTS
 from safecheck.catalog import (
     PLATFORMS,
     ArtifactKind,
@@ -30,7 +31,7 @@ from safecheck.catalog.loader import GENERIC_NAMES, parse_catalog
 from safecheck.core.errors import DataError, Problem
 from safecheck.core.yamlio import Problems, compose_text
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "catalog"
+FIXTURES = TESTS / "fixtures" / "catalog"
 GOOD_DIR = FIXTURES / "good"
 GOOD = GOOD_DIR / "tools.yaml"
 BAD = FIXTURES / "bad"
@@ -775,9 +776,7 @@ def test_index_lookups_never_raise(text: str, platform: str) -> None:
 
 
 def test_the_example_in_the_documentation_is_valid(tmp_path: Path) -> None:
-    doc = (Path(__file__).resolve().parents[2] / "docs" / "catalog-format.md").read_text(
-        encoding="utf-8"
-    )
+    doc = (REPO / "docs" / "catalog-format.md").read_text(encoding="utf-8")
     section = doc.split("## A valid example", 1)[1]
     example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
     path = tmp_path / "example.yaml"

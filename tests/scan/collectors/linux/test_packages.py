@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from paths import TESTS
 from safecheck.core.entries import Entry
 from safecheck.scan.collectors.base import Collector, CollectorResult, Status
 from safecheck.scan.collectors.host import Host, ReadProblem
@@ -26,7 +27,7 @@ from safecheck.scan.collectors.linux.packages import (
 )
 from safecheck.scan.run import packaged_lookup, paths_to_check
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+FIXTURES = TESTS / "fixtures"
 STATUS = (FIXTURES / "dpkg" / "status").read_text(encoding="utf-8")
 
 

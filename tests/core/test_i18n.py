@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
+from paths import REPO
 from safecheck.core.i18n import (
     LANGUAGES,
     Translator,
@@ -17,7 +17,7 @@ from safecheck.core.i18n import (
 )
 from safecheck.core.model import Answer, CoverageStatus, Severity
 
-SRC = Path(__file__).resolve().parents[2] / "src" / "safecheck"
+SRC = REPO / "src" / "safecheck"
 
 
 def test_same_keys_in_every_language() -> None:

@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from paths import REPO, TESTS
 from safecheck.core.runner import SubprocessRunner
 from safecheck.phone.android.adb import Adb
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "adb"
-ECHAP = Path(__file__).resolve().parents[3] / "shared" / "data" / "echap"
+FIXTURES = TESTS / "fixtures" / "adb"
+ECHAP = REPO.parent / "shared" / "data" / "echap"
 # The phone's clock in the clean recording: date +%s = 1710068520
 NOW = datetime(2024, 3, 10, 11, 2, 0, tzinfo=UTC)
 

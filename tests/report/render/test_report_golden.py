@@ -6,11 +6,11 @@ tests/golden/ before committing it."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from report_sample import HELP, combined_report
 
+from paths import TESTS
 from safecheck.checkup.checklist.model import ChecklistSet
 from safecheck.core.i18n import Translator
 from safecheck.report.model import Report
@@ -19,7 +19,7 @@ from safecheck.report.render.json_report import render_json
 from safecheck.report.render.markdown import render_markdown
 from safecheck.report.render.text import render_text
 
-GOLDEN = Path(__file__).resolve().parents[1] / "golden"
+GOLDEN = TESTS / "report" / "golden"
 
 Renderer = Callable[[Report, Translator, str], str]
 

@@ -15,13 +15,14 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from paths import REPO, TESTS
 from safecheck.checkup.checklist.loader import load_checklists, parse_checklist, validate
 from safecheck.checkup.checklist.model import Checklist, Condition, Kind
 from safecheck.core.errors import DataError, Problem
 from safecheck.core.model import Answer, Severity
 from safecheck.core.yamlio import Problems, compose_text
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "checklists"
+FIXTURES = TESTS / "fixtures" / "checklists"
 GOOD_DIR = FIXTURES / "good"
 GOOD = GOOD_DIR / "android.yaml"
 BAD = FIXTURES / "bad"
@@ -418,7 +419,7 @@ def test_good_fixture_is_plain_yaml() -> None:
 
 # docs/checklist-format.md shows the good fixture and the real output for every bad one.
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "checklist-format.md"
+DOC = REPO / "docs" / "checklist-format.md"
 
 
 def test_doc_shows_the_good_fixture() -> None:

@@ -13,6 +13,7 @@ from phone_fake_adb import FIXTURES, install_fake_adb
 from rich.console import Console
 from typer.testing import CliRunner
 
+from paths import REPO
 from safecheck.cli import phone_cmd
 from safecheck.cli.phone_cmd import phone_command, pick_device
 from safecheck.core.errors import UsageError
@@ -140,7 +141,7 @@ def test_installed_list_is_used_end_to_end(
     fake_bin: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """The real Echap list, imported as a person would from a USB copy, finds mSpy."""
-    echap = Path(__file__).resolve().parents[3] / "shared" / "data" / "echap"
+    echap = REPO.parent / "shared" / "data" / "echap"
     data = tmp_path / "data"
     import_from(echap, data / "indicators")
     monkeypatch.setenv("SAFECHECK_DATA_DIR", str(data))

@@ -14,9 +14,10 @@ from safecheck.core.i18n import Translator, catalog
 from safecheck.core.model import Confidence, Coverage, CoverageStatus, Evidence, Finding, Severity
 from safecheck.report.jsonio import report_digest
 from safecheck.report.model import Metadata, Report
+from safecheck.report.render.common import to_ascii, visible
 from safecheck.report.render.html import render_html
 from safecheck.report.render.markdown import code, escape, render_markdown
-from safecheck.report.render.text import WIDTH, render_text, to_ascii, visible
+from safecheck.report.render.text import WIDTH, render_text
 
 
 @pytest.fixture

@@ -11,12 +11,12 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
+from paths import TESTS
 from safecheck.scan.collectors.host import ProcessInfo, ProcessSource, SocketInfo
 
-SNAPSHOTS = Path(__file__).resolve().parents[2] / "fixtures" / "processes"
+SNAPSHOTS = TESTS / "fixtures" / "processes"
 
 _PROCESS_FIELDS = {f.name for f in dataclasses.fields(ProcessInfo)}
 _SOCKET_FIELDS = {f.name for f in dataclasses.fields(SocketInfo)}
