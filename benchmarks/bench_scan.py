@@ -18,7 +18,7 @@ import argparse
 import os
 import platform
 import statistics
-import subprocess  # noqa: TID251 - the benchmark runs the command it times
+import subprocess
 import sys
 import tempfile
 import time

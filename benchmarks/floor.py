@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import psutil  # noqa: TID251 - the floor reads the live system itself
+import psutil
 
 # What live.py asks psutil for (safecheck.scan.collectors.live._ATTRS).
 PROCESS_ATTRS = ["pid", "name", "exe", "cmdline", "username", "create_time", "status"]

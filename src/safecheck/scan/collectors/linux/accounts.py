@@ -21,11 +21,12 @@ from typing import NamedTuple
 
 from safecheck.scan.collectors.base import CollectorResult
 from safecheck.scan.collectors.host import Host
-from safecheck.scan.collectors.linux import PLATFORMS, Reader, basename, join
+from safecheck.scan.collectors.linux import PLATFORMS
 from safecheck.scan.collectors.linux.systemd import SYSTEM_UNIT_DIRS
 from safecheck.scan.collectors.parsers import split_lines
 from safecheck.scan.collectors.parsers.commands import program_of
 from safecheck.scan.collectors.parsers.shell import strip_comment
+from safecheck.scan.collectors.reading import Reader, basename, join
 
 COLLECTOR_ID = "linux.accounts"
 DEFAULT_KEY_FILES = (".ssh/authorized_keys", ".ssh/authorized_keys2")

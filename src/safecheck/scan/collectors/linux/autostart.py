@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from safecheck.scan.collectors.base import CollectorResult
 from safecheck.scan.collectors.host import Host
-from safecheck.scan.collectors.linux import PLATFORMS, Reader, join
+from safecheck.scan.collectors.linux import PLATFORMS
 from safecheck.scan.collectors.parsers.commands import program_of
 from safecheck.scan.collectors.parsers.ini import (
     last,
@@ -21,6 +21,7 @@ from safecheck.scan.collectors.parsers.ini import (
     strip_field_codes,
     unescape_desktop,
 )
+from safecheck.scan.collectors.reading import Reader, join
 
 COLLECTOR_ID = "linux.autostart"
 SYSTEM_DIR = "/etc/xdg/autostart"

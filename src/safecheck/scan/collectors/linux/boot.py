@@ -23,11 +23,12 @@ from typing import NamedTuple
 
 from safecheck.scan.collectors.base import CollectorResult
 from safecheck.scan.collectors.host import DirEntry, Host
-from safecheck.scan.collectors.linux import PLATFORMS, Reader, basename, join
+from safecheck.scan.collectors.linux import PLATFORMS
 from safecheck.scan.collectors.parsers import split_lines
 from safecheck.scan.collectors.parsers.commands import program_of
 from safecheck.scan.collectors.parsers.ini import last, parse_ini
 from safecheck.scan.collectors.parsers.shell import logical_lines
+from safecheck.scan.collectors.reading import Reader, basename, join
 
 COLLECTOR_ID = "linux.boot"
 RC_LOCAL = ("/etc/rc.local", "/etc/rc.d/rc.local")

@@ -14,9 +14,10 @@ from datetime import UTC, datetime
 
 from safecheck.scan.collectors.base import CollectorResult
 from safecheck.scan.collectors.host import Host
-from safecheck.scan.collectors.linux import PLATFORMS, Reader, basename
+from safecheck.scan.collectors.linux import PLATFORMS
 from safecheck.scan.collectors.parsers.commands import program_of
-from safecheck.scan.collectors.parsers.crontab import parse_anacrontab, parse_at_job, parse_crontab
+from safecheck.scan.collectors.parsers.crontab import parse_anacrontab, parse_at_job
+from safecheck.scan.collectors.reading import Reader, add_crontab_jobs, basename
 
 COLLECTOR_ID = "linux.cron"
 SYSTEM_CRONTAB = "/etc/crontab"
@@ -111,24 +112,4 @@ class CronCollector:
             user=user,
             enabled=True,
             details=(("runs-at", runs_at),) if runs_at else (),
-        )
-
-
-def add_crontab_jobs(reader: Reader, path: str, owner: str | None) -> None:
-    """One "cron-job" entry per line of a crontab: a system one (with a user field) when
-    `owner` is None, else the crontab of that account. Shared with macOS's cron."""
-    text = reader.text(path)
-    if text is None:
-        return
-    for job in parse_crontab(text, system=owner is None):
-        reader.add(
-            "cron-job",
-            path,
-            basename(path),
-            command=job.command,
-            program=program_of(job.command),
-            line=job.line,
-            user=owner or job.user,
-            enabled=True,
-            details=(("schedule", job.schedule),),
         )

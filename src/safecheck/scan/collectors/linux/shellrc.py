@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from safecheck.scan.collectors.base import CollectorResult
 from safecheck.scan.collectors.host import Host
-from safecheck.scan.collectors.linux import PLATFORMS, Reader, basename, join
+from safecheck.scan.collectors.linux import PLATFORMS
 from safecheck.scan.collectors.parsers.shell import flag_lines
+from safecheck.scan.collectors.reading import Reader, basename, join
 
 COLLECTOR_ID = "linux.shell"
 SYSTEM_FILES = (

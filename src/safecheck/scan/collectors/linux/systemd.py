@@ -18,9 +18,10 @@ from pathlib import Path
 
 from safecheck.scan.collectors.base import CollectorResult
 from safecheck.scan.collectors.host import Host, ReadError
-from safecheck.scan.collectors.linux import PLATFORMS, Reader, basename, join
+from safecheck.scan.collectors.linux import PLATFORMS
 from safecheck.scan.collectors.parsers.commands import program_of
 from safecheck.scan.collectors.parsers.ini import IniData, parse_ini
+from safecheck.scan.collectors.reading import Reader, basename, join
 
 COLLECTOR_ID = "linux.systemd"
 UNIT_SUFFIXES = (".service", ".timer", ".socket", ".path")

@@ -17,7 +17,7 @@ from typing import Any
 
 from safecheck.scan.collectors.base import Collector
 from safecheck.scan.collectors.host import Host, ReadError, ReadProblem
-from safecheck.scan.collectors.linux import Reader, basename, join, shown
+from safecheck.scan.collectors.reading import Reader, basename, join, shown
 
 __all__ = ["PLATFORMS", "MacReader", "basename", "join", "macos_collectors", "shown", "users"]
 

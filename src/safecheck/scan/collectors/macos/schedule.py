@@ -15,8 +15,8 @@ import re
 
 from safecheck.scan.collectors.base import CollectorResult
 from safecheck.scan.collectors.host import Host
-from safecheck.scan.collectors.linux.cron import add_crontab_jobs
 from safecheck.scan.collectors.macos import PLATFORMS, MacReader, basename
+from safecheck.scan.collectors.reading import add_crontab_jobs
 
 COLLECTOR_ID = "macos.schedule"
 USER_TABS = ("/usr/lib/cron/tabs", "/private/var/at/tabs")

@@ -17,7 +17,7 @@ from datetime import datetime
 from safecheck.core.entries import Entry
 from safecheck.scan.collectors.base import Collector, CollectorResult
 from safecheck.scan.collectors.host import Host, ReadError, ReadProblem
-from safecheck.scan.collectors.linux import Reader, shown
+from safecheck.scan.collectors.reading import Reader, shown
 from safecheck.scan.collectors.windows.registry import HiveRegistry, RegistrySource, RegKey
 
 PLATFORMS = frozenset({"win32"})
