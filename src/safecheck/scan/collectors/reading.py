@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from safecheck.core.entries import Entry
@@ -39,6 +40,19 @@ def shown(text: str) -> str:
             return text.encode("utf-8", "backslashreplace").decode("utf-8")
         return raw.decode("utf-8", "backslashreplace")
     return text
+
+
+def shown_entry(entry: Entry) -> Entry:
+    """The entry with every text read from the inspected system made printable (`shown`)."""
+    return replace(
+        entry,
+        location=shown(entry.location),
+        name=shown(entry.name),
+        command=None if entry.command is None else shown(entry.command),
+        program=None if entry.program is None else shown(entry.program),
+        user=None if entry.user is None else shown(entry.user),
+        details=tuple((key, shown(value)) for key, value in entry.details),
+    )
 
 
 class Reader:
@@ -156,18 +170,20 @@ class Reader:
         details: tuple[tuple[str, str], ...] = (),
     ) -> Entry:
         """Add an entry with this collector's id and the date of the file that defines it."""
-        entry = Entry(
-            collector=self.collector,
-            kind=kind,
-            location=shown(location),
-            name=shown(name),
-            command=None if command is None else shown(command),
-            program=None if program is None else shown(program),
-            line=line,
-            user=None if user is None else shown(user),
-            enabled=enabled,
-            modified=self.host.modified(location),
-            details=tuple((key, shown(value)) for key, value in details),
+        entry = shown_entry(
+            Entry(
+                collector=self.collector,
+                kind=kind,
+                location=location,
+                name=name,
+                command=command,
+                program=program,
+                line=line,
+                user=user,
+                enabled=enabled,
+                modified=self.host.modified(location),
+                details=details,
+            )
         )
         self.result.entries.append(entry)
         return entry

@@ -17,7 +17,7 @@ from datetime import datetime
 from safecheck.core.entries import Entry
 from safecheck.scan.collectors.base import Collector, CollectorResult
 from safecheck.scan.collectors.host import Host, ReadError, ReadProblem
-from safecheck.scan.collectors.reading import Reader, shown
+from safecheck.scan.collectors.reading import Reader, shown_entry
 from safecheck.scan.collectors.windows.registry import HiveRegistry, RegistrySource, RegKey
 
 PLATFORMS = frozenset({"win32"})
@@ -115,17 +115,19 @@ class WinReader(Reader):
         details: tuple[tuple[str, str], ...] = (),
     ) -> Entry:
         """An entry whose location is a registry key or a Windows path as people see it."""
-        entry = Entry(
-            collector=self.collector,
-            kind=kind,
-            location=shown(location),
-            name=shown(name),
-            command=None if command is None else shown(command),
-            program=None if program is None else shown(program),
-            user=None if user is None else shown(user),
-            enabled=enabled,
-            modified=modified,
-            details=tuple((k, shown(v)) for k, v in details),
+        entry = shown_entry(
+            Entry(
+                collector=self.collector,
+                kind=kind,
+                location=location,
+                name=name,
+                command=command,
+                program=program,
+                user=user,
+                enabled=enabled,
+                modified=modified,
+                details=details,
+            )
         )
         self.result.entries.append(entry)
         return entry
