@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
-from safecheck import __version__
 from safecheck.checkup.checklist.model import Checklist, ChecklistSet, Item, Kind
 from safecheck.checkup.checklist.outcomes import outcome
 from safecheck.checkup.checklist.runner import AnswerRecord, Asker, make_plan, run_checklists
@@ -124,14 +123,12 @@ def build_report(
 
     findings.sort(key=lambda f: f.severity, reverse=True)
     risks.sort(key=lambda r: (r.possible, -r.severity.rank))
-    metadata = Metadata(
-        tool="safecheck",
-        version=__version__,
-        generated_at=clock().astimezone(UTC).isoformat(timespec="seconds"),
-        language=t.lang,
+    metadata = Metadata.of_run(
+        clock(),
+        t.lang,
+        {c.id: c.version for c in checklists.all},
         country=country,
         advocate_mode=advocate,
-        data_versions={c.id: c.version for c in checklists.all},
     )
     return Report(
         metadata=metadata,

@@ -15,10 +15,9 @@ from safecheck.cli.output import OutputOptions, ReportFormat, write_report
 from safecheck.core.errors import DataError, QuickExit, UsageError
 from safecheck.core.i18n import Translator
 from safecheck.core.runner import SubprocessRunner
-from safecheck.indicators import STALKERWARE, load_installed
 from safecheck.phone.android.adb import Adb, AdbError
-from safecheck.phone.android.checks import IndicatorsLookup
 from safecheck.phone.android.parsers import Device
+from safecheck.phone.match import IndicatorsLookup, installed_package_lookup
 from safecheck.phone.run import run_phone_check
 from safecheck.report.model import Report
 
@@ -37,24 +36,12 @@ def installed_indicators() -> tuple[IndicatorsLookup | None, str]:
     No list: (None, ""), and the report says in coverage how to get one. A damaged list is
     reported on screen and treated as missing, so the phone's other checks still run."""
     try:
-        indicators = load_installed()
+        return installed_package_lookup()
     except DataError as exc:
         console = err_console()
         for problem in exc.problems:
             console.print(str(problem), markup=False, style="yellow")
         return None, ""
-    if indicators is None:
-        return None, ""
-
-    def lookup(package: str) -> tuple[str, str] | None:
-        apps = indicators.by_package(package)
-        if not apps:
-            return None
-        # A package listed as both (WiseMo) is reported as the more serious kind.
-        app = next((a for a in apps if a.type == STALKERWARE), apps[0])
-        return app.name, app.type
-
-    return lookup, indicators.commit[:12]
 
 
 # How the installed stalkerware/watchware list is turned into a lookup (package -> (app name,

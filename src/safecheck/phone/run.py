@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from safecheck import __version__
 from safecheck.core.entries import Hit
 from safecheck.core.i18n import Translator
 from safecheck.core.model import Coverage
 from safecheck.phone.android.adb import Adb
 from safecheck.phone.android.analysis import judge_phone
-from safecheck.phone.android.checks import DEVICE, CheckRow, Clock, IndicatorsLookup, check_phone
+from safecheck.phone.android.checks import DEVICE, CheckRow, Clock, check_phone
+from safecheck.phone.match import IndicatorsLookup
 from safecheck.report.findings import findings_from_hits
 from safecheck.report.model import Metadata, Report
 from safecheck.report.rules import load_rules, rules_version
@@ -60,16 +60,7 @@ def run_phone_check(
     versions = {"rules": rules_version()}
     if indicators_lookup is not None:
         versions["indicators"] = indicators_version or "installed"
-    metadata = Metadata(
-        tool="safecheck",
-        version=__version__,
-        generated_at=now.astimezone(UTC).isoformat(timespec="seconds"),
-        language=t.lang,
-        country="",
-        advocate_mode=False,
-        data_versions=versions,
-        host=host,
-    )
+    metadata = Metadata.of_run(now, t.lang, versions, host=host)
     return Report(
         metadata=metadata,
         findings=tuple(findings),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
+from safecheck import __version__
 from safecheck.core.model import Coverage, Finding, Outcome, Severity
 
 
@@ -41,6 +43,29 @@ class Metadata:
     data_versions: dict[str, str] = field(default_factory=dict)  # checklist id -> version
     host: dict[str, str | bool | int] = field(default_factory=dict)  # what a scan inspected
     redacted: bool = False  # names, hosts, home paths, e-mails, phones replaced (redact.py)
+
+    @classmethod
+    def of_run(
+        cls,
+        now: datetime,
+        language: str,
+        data_versions: dict[str, str],
+        *,
+        country: str = "",
+        advocate_mode: bool = False,
+        host: dict[str, str | bool | int] | None = None,
+    ) -> Metadata:
+        """The metadata of a report made now by this version of safecheck."""
+        return cls(
+            tool="safecheck",
+            version=__version__,
+            generated_at=now.astimezone(UTC).isoformat(timespec="seconds"),
+            language=language,
+            country=country,
+            advocate_mode=advocate_mode,
+            data_versions=data_versions,
+            host=host or {},
+        )
 
 
 @dataclass(frozen=True)

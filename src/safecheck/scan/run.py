@@ -8,7 +8,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from safecheck import __version__
 from safecheck.catalog.index import CatalogIndex
 from safecheck.catalog.loader import load_catalog
 from safecheck.core.entries import Entry, Hit
@@ -242,17 +241,10 @@ def run_scan(
     entries = len(all_entries)
     findings = findings_from_hits(hits, load_rules(), t, _Hasher(host))
     coverage = [_coverage(c, r, t) for c, r in results]
-    metadata = Metadata(
-        tool="safecheck",
-        version=__version__,
-        generated_at=now.astimezone(UTC).isoformat(timespec="seconds"),
-        language=t.lang,
-        country="",
-        advocate_mode=False,
-        data_versions={
-            "catalog": f"{len(ctx.index.catalog.tools)} tools",
-            "rules": rules_version(),
-        },
+    metadata = Metadata.of_run(
+        now,
+        t.lang,
+        {"catalog": f"{len(ctx.index.catalog.tools)} tools", "rules": rules_version()},
         host={
             "platform": host.platform,
             "root": str(host.root),

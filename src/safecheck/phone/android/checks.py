@@ -37,8 +37,8 @@ from safecheck.phone.android.parsers import (
     parse_uid_label,
     parse_value,
 )
+from safecheck.phone.match import IndicatorsLookup
 
-IndicatorsLookup = Callable[[str], tuple[str, str] | None]
 Clock = Callable[[], datetime]
 
 # Installers that are app stores (or the phone maker's preinstaller). Anything else, and
