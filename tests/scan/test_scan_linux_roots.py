@@ -21,7 +21,6 @@ sys.path.insert(0, str(TESTS / "scan" / "collectors" / "linux"))
 from linux_fakeroot import ALICE_HOME, RSA_KEY, debian_root, folder, link, write
 
 from safecheck.cli.app import app
-from safecheck.cli.scan_cmd import detect_platform
 from safecheck.core.i18n import Translator
 from safecheck.core.model import CoverageStatus, Severity
 from safecheck.report.model import Report
@@ -30,6 +29,7 @@ from safecheck.scan.collectors.host import Host
 from safecheck.scan.collectors.linux.packages import dpkg_owned_among
 from safecheck.scan.collectors.live import live_host
 from safecheck.scan.collectors.registry import all_collectors
+from safecheck.scan.collectors.system_info import detect_platform
 from safecheck.scan.run import run_scan
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)

@@ -14,11 +14,12 @@ from safecheck.cli.catalog_cmd import app as catalog_app
 from safecheck.cli.checklists_cmd import app as checklists_app
 from safecheck.cli.common import HELP, check_language, choose_language, handled_errors
 from safecheck.cli.indicators_cmd import app as indicators_app
-from safecheck.cli.output import OutputOptions, ReportFormat
+from safecheck.cli.output import OutputOptions
 from safecheck.cli.phone_cmd import phone_command
 from safecheck.cli.report_cmd import report_command
 from safecheck.cli.resources_cmd import resources_command
 from safecheck.cli.scan_cmd import scan_command
+from safecheck.report.render.formats import ReportFormat
 
 app = typer.Typer(
     name="safecheck",

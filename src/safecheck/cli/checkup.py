@@ -21,7 +21,7 @@ from safecheck.cli.prompt import TerminalAsker, install_quick_exit_on_interrupt,
 from safecheck.core.errors import UsageError
 from safecheck.core.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, Translator
 from safecheck.core.resources import Country, load_resources
-from safecheck.report.model import Report
+from safecheck.report.model import Report, merge_scan
 from safecheck.report.render.terminal import print_summary
 
 
@@ -102,21 +102,6 @@ def offer_to_save(console: Console, t: Translator, report: Report, options: Outp
         if digest is None:  # the person chose not to write into an exposed folder
             continue
         return
-
-
-def merge_scan(report: Report, scan: Report) -> Report:
-    """The checkup report with the computer inspection's findings and coverage added."""
-    findings = sorted(report.findings + scan.findings, key=lambda f: f.severity, reverse=True)
-    # The header describes the computer when there is one; a phone adds its data versions.
-    host = dict(report.metadata.host) or dict(scan.metadata.host)
-    versions = {**scan.metadata.data_versions, **report.metadata.data_versions}
-    metadata = replace(report.metadata, host=host, data_versions=versions)
-    return replace(
-        report,
-        findings=tuple(findings),
-        coverage=report.coverage + scan.coverage,
-        metadata=metadata,
-    )
 
 
 def live_scan(t: Translator, console: Console | None) -> Report:

@@ -8,7 +8,6 @@ import platform
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
 from rich.console import Console
@@ -17,21 +16,10 @@ from safecheck.core import crypto
 from safecheck.core.errors import UsageError
 from safecheck.core.fileio import exposed_location, write_encrypted_file, write_private_file
 from safecheck.core.i18n import Translator
-from safecheck.core.resources import load_resources, render_resources_text
 from safecheck.report.jsonio import report_digest
 from safecheck.report.model import Report
 from safecheck.report.redact import redact_report
-from safecheck.report.render.html import render_html
-from safecheck.report.render.json_report import render_json
-from safecheck.report.render.markdown import render_markdown
-from safecheck.report.render.text import render_text
-
-
-class ReportFormat(StrEnum):
-    text = "text"
-    markdown = "markdown"
-    json = "json"
-    html = "html"
+from safecheck.report.render.formats import ReportFormat, render_report
 
 
 @dataclass(frozen=True)
@@ -47,26 +35,6 @@ class OutputOptions:
     def check(self, t: Translator) -> None:
         if (self.encrypt or self.passphrase_file) and self.output is None:
             raise UsageError(t("output.encrypt_needs_output"))
-
-
-def help_section(report: Report, t: Translator) -> str | None:
-    """The help contacts of the report's country, rebuilt from the packaged data."""
-    country = load_resources().get(report.metadata.country.upper())
-    if country is None:
-        return None
-    heading = t("resources.heading", country=t.pick(country.name))
-    return render_resources_text(country, t.lang, heading)
-
-
-def render(report: Report, t: Translator, fmt: ReportFormat, ascii_only: bool = False) -> str:
-    contacts = help_section(report, t)
-    if fmt is ReportFormat.json:
-        return render_json(report)
-    if fmt is ReportFormat.markdown:
-        return render_markdown(report, t, contacts)
-    if fmt is ReportFormat.html:
-        return render_html(report, t, contacts)
-    return render_text(report, t, contacts, ascii_only=ascii_only)
 
 
 def ask_passphrase(t: Translator, console: Console) -> str:
@@ -111,7 +79,7 @@ def write_report(
         report = redact_report(
             report, extra_names=(getpass.getuser(),), extra_hosts=(platform.node(),)
         )
-    text = render(report, t, options.fmt, options.ascii_only)
+    text = render_report(report, t, options.fmt, options.ascii_only)
     if options.output is None:
         sys.stdout.write(text)
         return None

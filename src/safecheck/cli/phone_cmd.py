@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 
 from safecheck.cli.common import HELP, err_console, handled_errors, translator
-from safecheck.cli.output import OutputOptions, ReportFormat, write_report
+from safecheck.cli.output import OutputOptions, write_report
 from safecheck.core.errors import DataError, QuickExit, UsageError
 from safecheck.core.i18n import Translator
 from safecheck.core.runner import SubprocessRunner
@@ -20,6 +20,7 @@ from safecheck.phone.android.parsers import Device
 from safecheck.phone.match import IndicatorsLookup, installed_package_lookup
 from safecheck.phone.run import run_phone_check
 from safecheck.report.model import Report
+from safecheck.report.render.formats import ReportFormat
 
 READY = "device"
 ADB_TIMEOUT = 30.0  # seconds per adb command; `dumpsys package packages` can take a while

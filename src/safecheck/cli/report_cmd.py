@@ -11,12 +11,13 @@ from typing import Annotated
 import typer
 
 from safecheck.cli.common import HELP, err_console, handled_errors
-from safecheck.cli.output import OutputOptions, ReportFormat, write_report
+from safecheck.cli.output import OutputOptions, write_report
 from safecheck.core import crypto
 from safecheck.core.errors import UsageError
 from safecheck.core.fileio import write_private_bytes
 from safecheck.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator, language_from_environment
 from safecheck.report.jsonio import load_report
+from safecheck.report.render.formats import ReportFormat
 
 
 def _decrypt(file: Path, output: Path | None, force: bool, passphrase_file: Path | None) -> None:

@@ -12,15 +12,17 @@ import typer
 from rich.progress import Progress
 
 from safecheck.cli.common import HELP, err_console, handled_errors, out_console, translator
-from safecheck.cli.output import OutputOptions, ReportFormat, write_report
+from safecheck.cli.output import OutputOptions, write_report
 from safecheck.core.errors import ExitCode, UsageError
 from safecheck.core.i18n import Translator
 from safecheck.core.model import Severity
 from safecheck.report.model import Report
+from safecheck.report.render.formats import ReportFormat
 from safecheck.report.render.terminal import scan_renderables
 from safecheck.scan.collectors.host import Host
 from safecheck.scan.collectors.linux.packages import dpkg_owned_among
 from safecheck.scan.collectors.registry import all_collectors
+from safecheck.scan.collectors.system_info import detect_platform
 from safecheck.scan.run import run_scan
 
 
@@ -37,23 +39,6 @@ class Platform(StrEnum):
     linux = "linux"
     darwin = "darwin"
     win32 = "win32"
-
-
-# Files that tell which system a disk holds (checked in this order).
-SYSTEM_MARKERS = (
-    ("darwin", "/System/Library/CoreServices/SystemVersion.plist"),
-    ("win32", "/Windows/System32/config/SYSTEM"),
-    ("win32", "/Windows/System32/config/SOFTWARE"),
-)
-
-
-def detect_platform(root: Path) -> str:
-    """The system on a disk, from files only it has; Linux otherwise."""
-    probe = Host(platform="linux", root=root)
-    for platform, marker in SYSTEM_MARKERS:
-        if probe.exists(marker):
-            return platform
-    return "linux"
 
 
 def _host(root: Path | None, platform: Platform) -> Host:

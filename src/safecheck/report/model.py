@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from safecheck import __version__
@@ -82,3 +82,19 @@ class Report:
     @property
     def act_now(self) -> list[Finding]:
         return sorted(self.findings, key=lambda f: f.severity, reverse=True)
+
+
+def merge_scan(report: Report, scan: Report) -> Report:
+    """The checkup report with an inspection's findings and coverage added (a computer scan or
+    a phone check that the checkup offered)."""
+    findings = sorted(report.findings + scan.findings, key=lambda f: f.severity, reverse=True)
+    # The header describes the computer when there is one; a phone adds its data versions.
+    host = dict(report.metadata.host) or dict(scan.metadata.host)
+    versions = {**scan.metadata.data_versions, **report.metadata.data_versions}
+    metadata = replace(report.metadata, host=host, data_versions=versions)
+    return replace(
+        report,
+        findings=tuple(findings),
+        coverage=report.coverage + scan.coverage,
+        metadata=metadata,
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import plistlib
 import re
+from pathlib import Path
 
 from safecheck.scan.collectors.host import Host
 
@@ -133,3 +134,20 @@ def describe_host(host: Host) -> dict[str, str]:
         return out
     except Exception:  # the header is a courtesy; it never stops a scan
         return {}
+
+
+# Files that tell which system a disk holds (checked in this order).
+SYSTEM_MARKERS = (
+    ("darwin", "/System/Library/CoreServices/SystemVersion.plist"),
+    ("win32", "/Windows/System32/config/SYSTEM"),
+    ("win32", "/Windows/System32/config/SOFTWARE"),
+)
+
+
+def detect_platform(root: Path) -> str:
+    """The system on a disk, from files only it has; Linux otherwise."""
+    probe = Host(platform="linux", root=root)
+    for platform, marker in SYSTEM_MARKERS:
+        if probe.exists(marker):
+            return platform
+    return "linux"

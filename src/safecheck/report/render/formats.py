@@ -1,0 +1,43 @@
+"""Every report format behind one call: `render_report(report, t, fmt)`."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from safecheck.core.i18n import Translator
+from safecheck.core.resources import load_resources, render_resources_text
+from safecheck.report.model import Report
+from safecheck.report.render.html import render_html
+from safecheck.report.render.json_report import render_json
+from safecheck.report.render.markdown import render_markdown
+from safecheck.report.render.text import render_text
+
+
+class ReportFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+    html = "html"
+
+
+def help_section(report: Report, t: Translator) -> str | None:
+    """The help contacts of the report's country, rebuilt from the packaged data."""
+    country = load_resources().get(report.metadata.country.upper())
+    if country is None:
+        return None
+    heading = t("resources.heading", country=t.pick(country.name))
+    return render_resources_text(country, t.lang, heading)
+
+
+def render_report(
+    report: Report, t: Translator, fmt: ReportFormat, ascii_only: bool = False
+) -> str:
+    """The report in one format, with the help contacts of its country."""
+    contacts = help_section(report, t)
+    if fmt is ReportFormat.json:
+        return render_json(report)
+    if fmt is ReportFormat.markdown:
+        return render_markdown(report, t, contacts)
+    if fmt is ReportFormat.html:
+        return render_html(report, t, contacts)
+    return render_text(report, t, contacts, ascii_only=ascii_only)
