@@ -28,9 +28,9 @@ def package_lookup(indicators: Indicators) -> IndicatorsLookup:
 
 
 def installed_package_lookup() -> tuple[IndicatorsLookup | None, str]:
-    """The installed indicators as a package lookup, and the first 12 characters of their
-    commit; (None, "") when none are installed. A damaged copy raises DataError."""
+    """The installed indicators as a package lookup, and their whole commit (a version is
+    never cut); (None, "") when none are installed. A damaged copy raises DataError."""
     indicators = load_installed()
     if indicators is None:
         return None, ""
-    return package_lookup(indicators), indicators.commit[:12]
+    return package_lookup(indicators), indicators.commit

@@ -55,6 +55,7 @@ def run_phone_check(
         ):
             if value:
                 host[key] = value
+        host.setdefault("security_patch", "unknown")  # a blank patch level is not a date
     if clock_entry is not None:
         host["clock_offset_seconds"] = clock_entry.detail("clock_offset") or ""
     versions = {"rules": rules_version()}

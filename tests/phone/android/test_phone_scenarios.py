@@ -179,3 +179,33 @@ def test_older_android_without_an_option_is_partial(
     # the apps are still known from dumpsys package
     assert ids(report, Severity.LOW) == set()
     assert int(report.metadata.host["entries"]) > 5
+
+
+def test_power_of_an_app_in_no_package_list_is_reported(
+    fake_bin: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # com.hidden.agent holds accessibility but none of the phone's package lists names it;
+    # TalkBack is not listed either, but it is a known Google package: both are reported,
+    # never dropped as "system apps".
+    report = check("unlisted_power", fake_bin, tmp_path, monkeypatch)
+    unlisted = [f for f in report.findings if f.id == "SC-AND-UNLISTED-APP"]
+    titles = " ".join(f.title for f in unlisted)
+    assert "com.hidden.agent" in titles
+    accessibility = [f for f in report.findings if f.id == "SC-AND-ACCESSIBILITY"]
+    assert any("com.hidden.agent" in f.title for f in accessibility)
+    assert all(f.severity is Severity.HIGH for f in unlisted)
+
+
+def test_blank_patch_level_and_a_command_missing_on_the_phone(
+    fake_bin: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = check("unlisted_power", fake_bin, tmp_path, monkeypatch)
+    assert report.metadata.host["security_patch"] == "unknown"
+    # dumpsys exits 127 on the phone: the check goes on, that one command is "partial" with
+    # the phone's own message, and adb is not called missing.
+    coverage = {c.id: c for c in report.coverage}
+    powers = coverage["android.powers"]
+    assert powers.status is CoverageStatus.PARTIAL
+    assert "dumpsys device_policy" in powers.reason and "not found" in powers.reason
+    assert coverage["android.apps"].status is CoverageStatus.OK
+    assert not any("install the adb program" in repr(c) for c in report.coverage)

@@ -125,19 +125,23 @@ class Adb:
         self.timeout = timeout
         self.hung: str | None = None  # the first command that did not answer
         self.calls: list[list[str]] = []  # every command run, for tests and the record
+        # Once adb has answered, exit code 127 comes from the phone (a command it lacks), not
+        # from a missing adb on this computer.
+        self.answered = False
 
     def _run(self, argv: list[str], shown_as: str) -> tuple[int, str]:
         if self.hung is not None:  # one hang is enough: do not wait again for every command
             raise AdbTimeoutError(self.hung, self.timeout)
         self.calls.append(argv)
         code, text = self.runner.run(argv, timeout=self.timeout)
-        if code == NOT_FOUND:
+        if code == NOT_FOUND and not self.answered:
             raise AdbMissingError()
         if code == CANNOT_RUN:
             raise AdbError("phone.error.adb_cannot_run")
         if code == TIMED_OUT:
             self.hung = shown_as
             raise AdbTimeoutError(shown_as, self.timeout)
+        self.answered = True
         return code, text
 
     def devices(self) -> list[Device]:

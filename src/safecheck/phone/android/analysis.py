@@ -105,6 +105,14 @@ def judge_phone(entry: Entry) -> list[Hit]:
         return [Hit("SC-AND-DEVICE-OWNER", entry.name, entry, _named(entry))]
     if not _installed(entry):
         return []  # a power held by the phone's own system apps
+    hits = _power(entry)
+    if entry.detail("unlisted") == "yes":
+        hits.append(Hit("SC-AND-UNLISTED-APP", entry.name, entry, _named(entry)))
+    return hits
+
+
+def _power(entry: Entry) -> list[Hit]:
+    kind = entry.kind
     if kind == "android-accessibility":
         return [Hit("SC-AND-ACCESSIBILITY", entry.name, entry, _named(entry))]
     if kind == "android-notification-listener":

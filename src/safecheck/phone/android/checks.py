@@ -188,8 +188,8 @@ def _device(s: _Session, now: datetime) -> list[Entry]:
                     for v in (
                         props.get("ro.product.manufacturer", ""),
                         model,
-                        f"Android {props.get('ro.build.version.release', '?')}",
-                        f"security patch {patch or '?'}",
+                        f"Android {props.get('ro.build.version.release') or 'unknown'}",
+                        f"security patch {patch or 'unknown'}",
                     )
                     if v
                 ),
@@ -229,13 +229,26 @@ class _Apps:
     by_uid: dict[int, list[str]] = field(default_factory=dict)
 
     def is_third_party(self, package: str) -> str:
-        """ "yes", "no", or "" when it cannot be told."""
+        """ "yes", "no", or "" when it cannot be told (also for a package in no list)."""
+        if not self.listed(package):
+            return ""
         if self.third_party is not None:
             return "yes" if package in self.third_party else "no"
         found = self.details.get(package)
         if found is not None:
             return "no" if found.system else "yes"
         return ""
+
+    def any_list(self) -> bool:
+        return bool(self.lines or self.details or self.third_party)
+
+    def listed(self, package: str) -> bool:
+        """Whether any package list the phone gave names this package."""
+        return (
+            package in self.lines
+            or package in self.details
+            or (self.third_party is not None and package in self.third_party)
+        )
 
     def names(self) -> list[str]:
         return sorted(set(self.lines) | set(self.details))
@@ -310,6 +323,9 @@ def _label(apps: _Apps, lookup: IndicatorsLookup | None, package: str) -> dict[s
     known = lookup(package) if lookup is not None else None
     return {
         "third_party": apps.is_third_party(package),
+        # A power held by an app the phone does not list as installed: never taken for a
+        # system app, and said so (it may be hidden, or the lists may have failed).
+        "unlisted": "" if apps.listed(package) or not apps.any_list() else "yes",
         "indicator": known[0] if known else "",
         "indicator_type": known[1] if known else "",
     }
