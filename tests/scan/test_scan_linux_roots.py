@@ -452,3 +452,17 @@ def test_the_system_on_a_disk_is_recognised(tmp_path: Path) -> None:
     code, out, _ = run("scan", "--root", str(win), "--format", "json")
     assert code == 0
     assert json.loads(out)["host"]["platform"] == "win32"
+
+
+def test_a_folder_that_is_no_system_disk_is_not_checked(tmp_path: Path) -> None:
+    # A --root with no /etc (a wrong folder, a partition mounted alone): no row says "ok" or
+    # "nothing to check"; the file collectors say the system folder is missing.
+    empty = tmp_path / "not-a-disk"
+    (empty / "home").mkdir(parents=True)
+    report = scan(empty)
+    rows = {c.id: c for c in report.coverage}
+    assert rows["linux.cron"].status is CoverageStatus.FAILED
+    assert "/etc" in rows["linux.cron"].reason
+    assert not any(c.status is CoverageStatus.OK for c in report.coverage)
+    french = scan(empty, lang="fr")
+    assert "absent de ce disque" in {c.id: c for c in french.coverage}["linux.cron"].reason

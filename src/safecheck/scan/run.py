@@ -92,6 +92,13 @@ def _coverage(collector: Collector, result: CollectorResult, t: Translator) -> C
             t("scan.coverage.failed", reason=_reason(result.reason, t)),
             details,
         )
+    if result.missing:
+        sources = ", ".join(result.missing)
+        if result.entries or result.checked:
+            text = t("scan.coverage.partial_missing", checked=result.checked, sources=sources)
+            return Coverage(collector.id, CoverageStatus.PARTIAL, text, details)
+        text = t("scan.coverage.missing", sources=sources)
+        return Coverage(collector.id, CoverageStatus.FAILED, text, details)
     if result.status == Status.NEEDS_ADMIN or (
         denied and not result.entries and not result.checked
     ):
@@ -134,6 +141,19 @@ def _applies(collector: Collector, host: Host) -> str | None:
     return None
 
 
+# The folder every disk of a system has: a --root without it was not checked, whatever each
+# collector found there (a wrong folder, or a disk that is not mounted whole).
+SYSTEM_FOLDERS = {"linux": "/etc", "darwin": "/System", "win32": "/Windows"}
+
+
+def _without_system_folder(host: Host, result: CollectorResult) -> None:
+    folder = SYSTEM_FOLDERS.get(host.platform)
+    if host.live or folder is None or result.status != Status.OK:
+        return
+    if not result.entries and not result.checked and not host.exists(folder):
+        result.missing.append(folder)
+
+
 def collect(
     host: Host, collectors: Sequence[Collector], progress: Progress | None = None
 ) -> list[tuple[Collector, CollectorResult]]:
@@ -151,6 +171,7 @@ def collect(
                 result = CollectorResult(
                     status=Status.FAILED, reason=f"{type(exc).__name__}: {exc}"
                 )
+            _without_system_folder(host, result)
         results.append((collector, result))
     if progress:
         progress("", len(collectors), len(collectors))

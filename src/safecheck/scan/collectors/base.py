@@ -30,6 +30,9 @@ class CollectorResult:
     errors: list[ReadError] = field(default_factory=list)  # files that could not be read
     checked: int = 0  # how many files, units or processes were looked at
     status: str = Status.OK
+    # Sources this collector depends on that the inspected system lacks (a Windows disk with no
+    # SOFTWARE hive): the row is then "partial" or "not checked", never "ok".
+    missing: list[str] = field(default_factory=list)
     # for NOT_APPLICABLE / FAILED: an i18n key ("scan.reason.live_only") or, for an unexpected
     # error, its technical text
     reason: str = ""

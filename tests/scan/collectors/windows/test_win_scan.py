@@ -112,3 +112,34 @@ def test_linux_disk_is_not_applicable(tmp_path: Path) -> None:
     # Collectors for another operating system are left out of the report altogether.
     assert linux.coverage == ()
     assert linux.findings == ()
+
+
+def test_missing_hives_are_never_ok(tmp_path: Path) -> None:
+    # The benign disk has SYSTEM and each person's NTUSER.DAT but no SOFTWARE hive: what
+    # reads SOFTWARE is "partial" (the people's keys were read) or "not checked".
+    report = scan(windows_root(tmp_path))
+    coverage = {c.id: c for c in report.coverage}
+    software = "C:\\Windows\\System32\\config\\SOFTWARE"
+    assert coverage["windows.registry"].status is CoverageStatus.PARTIAL
+    assert software in coverage["windows.registry"].reason
+    assert coverage["windows.remote"].status is not CoverageStatus.OK
+    assert coverage["windows.defender"].status is CoverageStatus.FAILED
+    assert software in coverage["windows.defender"].reason
+    assert coverage["windows.services"].status is CoverageStatus.OK  # SYSTEM is there
+    # With a SOFTWARE hive the same rows are complete.
+    other = tmp_path / "second"
+    other.mkdir()
+    root = windows_root(other)
+    software_hive(root)
+    complete = {c.id: c.status for c in scan(root).coverage}
+    assert complete["windows.registry"] is CoverageStatus.OK
+    assert complete["windows.remote"] is CoverageStatus.OK
+
+
+def test_disk_without_system_hive(tmp_path: Path) -> None:
+    root = windows_root(tmp_path, system=False)
+    software_hive(root)
+    coverage = {c.id: c for c in scan(root).coverage}
+    assert coverage["windows.services"].status is CoverageStatus.FAILED
+    assert "config\\SYSTEM" in coverage["windows.services"].reason
+    assert coverage["windows.remote"].status is not CoverageStatus.OK

@@ -18,7 +18,12 @@ from safecheck.core.entries import Entry
 from safecheck.scan.collectors.base import Collector, CollectorResult
 from safecheck.scan.collectors.host import Host, ReadError, ReadProblem
 from safecheck.scan.collectors.reading import Reader, shown_entry
-from safecheck.scan.collectors.windows.registry import HiveRegistry, RegistrySource, RegKey
+from safecheck.scan.collectors.windows.registry import (
+    MACHINE_HIVES,
+    HiveRegistry,
+    RegistrySource,
+    RegKey,
+)
 
 PLATFORMS = frozenset({"win32"})
 SYSTEM_DRIVE = "C:"
@@ -148,12 +153,21 @@ class RegistryCollector:
     id = "windows.base"
     platforms = PLATFORMS
     live_only = False
+    # The machine hives (SOFTWARE, SYSTEM) it reads: one missing from a disk makes the row
+    # "partial" or "not checked" instead of a quiet "ok".
+    hives: tuple[str, ...] = ()
 
     def __init__(self, registry: RegistrySource | None = None) -> None:
         self._registry = registry  # given in tests; otherwise chosen per host
 
     def collect(self, host: Host) -> CollectorResult:
-        reader = WinReader(host, self.id, self._registry or registry_for(host))
+        registry = self._registry or registry_for(host)
+        reader = WinReader(host, self.id, registry)
+        if isinstance(registry, HiveRegistry):
+            for hive in self.hives:
+                file = MACHINE_HIVES[hive]
+                if not host.exists(file):
+                    reader.result.missing.append(windows_display(file))
         self.read(reader)
         return reader.result
 

@@ -21,6 +21,7 @@ WINLOGON_VALUES = ("Shell", "Userinit")
 
 class AutorunsCollector(RegistryCollector):
     id = "windows.registry"
+    hives = ("SOFTWARE",)
 
     def read(self, reader: WinReader) -> None:
         for software, user in reader.software_keys():

@@ -17,6 +17,7 @@ LISTS = {"Paths": "path", "Processes": "process", "Extensions": "extension"}
 
 class DefenderCollector(RegistryCollector):
     id = "windows.defender"
+    hives = ("SOFTWARE",)
 
     def read(self, reader: WinReader) -> None:
         for root in ROOTS:

@@ -25,6 +25,7 @@ UNINSTALL = "Microsoft\\Windows\\CurrentVersion\\Uninstall"
 
 class RemoteCollector(RegistryCollector):
     id = "windows.remote"
+    hives = ("SYSTEM", "SOFTWARE")
 
     def read(self, reader: WinReader) -> None:
         server = reader.key(TERMINAL_SERVER)

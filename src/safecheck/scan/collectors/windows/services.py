@@ -15,6 +15,7 @@ DRIVER_TYPES = 0x1 | 0x2 | 0x4 | 0x8
 
 class ServicesCollector(RegistryCollector):
     id = "windows.services"
+    hives = ("SYSTEM",)
 
     def read(self, reader: WinReader) -> None:
         services = reader.key(SERVICES)
