@@ -466,3 +466,26 @@ def test_a_folder_that_is_no_system_disk_is_not_checked(tmp_path: Path) -> None:
     assert not any(c.status is CoverageStatus.OK for c in report.coverage)
     french = scan(empty, lang="fr")
     assert "absent de ce disque" in {c.id: c for c in french.coverage}["linux.cron"].reason
+
+
+def test_kernel_module_that_no_package_ships(tmp_path: Path) -> None:
+    disk = tmp_path / "disk"
+    kernel = "/lib/modules/6.1.0-18-amd64"  # /lib is a link to /usr/lib on this disk
+    write(disk, f"/usr{kernel}/kernel/drivers/block/loop.ko.xz", b"\x7fELF packaged")
+    root = packaged_debian_root(disk)  # the dpkg database owns every file so far
+    write(root, f"{kernel}/extra/hid_logger.ko", b"\x7fELF added by hand")
+    write(root, f"{kernel}/updates/dkms/vboxdrv.ko", b"\x7fELF built by DKMS")
+    write(
+        root,
+        f"{kernel}/modules.dep",
+        "kernel/drivers/block/loop.ko.xz:\nextra/hid_logger.ko: kernel/x.ko\n"
+        "updates/dkms/vboxdrv.ko:\n",
+    )
+    write(root, "/etc/modules-load.d/input.conf", "hid-logger\nloop\nvboxdrv\nnot_there\n")
+    found = [f for f in scan(root).findings if f.id == "SC-LNX-KERNEL-MODULE"]
+    assert [f.title for f in found] == [
+        "A kernel module that no installed package ships is loaded at start-up: hid-logger"
+    ]
+    evidence = found[0].evidence[0]
+    assert evidence.path == "/etc/modules-load.d/input.conf" and evidence.line == 1
+    assert f"{kernel}/extra/hid_logger.ko" in found[0].explanation

@@ -271,6 +271,9 @@ def _kind_hits(entry: Entry, ctx: Context) -> Iterator[Hit]:
         yield Hit("SC-LNX-POLKIT-ALLOW-ALL", entry.location, entry, values)
     elif kind == "ld-preload":
         yield Hit("SC-LNX-LD-PRELOAD", entry.location, entry, values)
+    elif kind == "kernel-module" and _unpackaged_module(entry, ctx):
+        values["program"] = entry.program or ""
+        yield Hit("SC-LNX-KERNEL-MODULE", entry.program or entry.name, entry, values)
     elif kind == "git-config" and _git_runs_something(entry):
         yield Hit("SC-LNX-GIT-HOOK", f"{entry.location}:{entry.line}", entry, values)
     elif kind == "process":
@@ -278,6 +281,14 @@ def _kind_hits(entry: Entry, ctx: Context) -> Iterator[Hit]:
     elif kind == "listener" and entry.port in REMOTE_DESKTOP_PORTS:
         values["port"] = str(entry.port)
         yield Hit("SC-NET-REMOTE-DESKTOP-PORT", f"{entry.port}", entry, values)
+
+
+def _unpackaged_module(entry: Entry, ctx: Context) -> bool:
+    """A module loaded at boot whose file no installed package ships (DKMS builds modules from
+    packaged sources: not counted). Unknown ownership or no file found: not judged."""
+    if not entry.program or entry.detail("dkms") == "yes":
+        return False
+    return ctx.packaged(entry.program) is False
 
 
 def _git_runs_something(entry: Entry) -> bool:

@@ -68,6 +68,10 @@ PAM_EXEC_OPTIONS_WITH_VALUE = ("log=", "type=")
 POLKIT_RULE_DIRS = ("/etc/polkit-1/rules.d", "/usr/share/polkit-1/rules.d")
 PKLA_DIRS = ("/etc/polkit-1/localauthority", "/var/lib/polkit-1/localauthority")
 PKLA_RESULTS = ("ResultAny", "ResultInactive", "ResultActive")
+# Where each kernel's modules are, and their file names (compressed or not).
+MODULE_TREES = ("/lib/modules", "/usr/lib/modules")
+MODULE_FILE = re.compile(r"\.ko(?:\.(?:xz|zst|gz))?$")
+DKMS_FOLDER = "/updates/dkms/"
 GIT_SYSTEM = "/etc/gitconfig"
 GIT_USER = (".gitconfig", ".config/git/config")
 GIT_KEYS = {
@@ -412,11 +416,36 @@ def _ld_preload(reader: Reader) -> None:
         )
 
 
+def module_name(path: str) -> str:
+    """A module's name from its file (`kernel/fs/fuse/fuse.ko.zst` -> `fuse`); the kernel
+    treats `-` and `_` in names alike."""
+    name = MODULE_FILE.sub("", basename(path))
+    return name.replace("-", "_")
+
+
+def _module_files(reader: Reader) -> dict[str, str]:
+    """Each module's file in the newest kernel that has it, from the kernels' modules.dep."""
+    found: dict[str, str] = {}
+    for tree in MODULE_TREES:
+        if not reader.once(tree):
+            continue  # /lib is often a link to /usr/lib
+        kernels = sorted(e.name for e in reader.listing(tree) if e.is_dir)
+        for kernel in kernels:  # oldest first, so the newest kernel's file is kept
+            text = reader.text(f"{tree}/{kernel}/modules.dep")
+            for line in split_lines(text or ""):
+                relative = line.partition(":")[0].strip()
+                if relative and MODULE_FILE.search(relative):
+                    full = relative if relative.startswith("/") else f"{tree}/{kernel}/{relative}"
+                    found[module_name(relative)] = full
+    return found
+
+
 def _modules(reader: Reader) -> None:
     paths = [MODULES_FILE]
     for folder in MODULE_DIRS:
         if reader.once(folder):
             paths.extend(entry.path for entry in reader.files(folder, (".conf",)))
+    files: dict[str, str] | None = None  # read only when some module is listed
     for path in paths:
         text = reader.text(path)
         if text is None:
@@ -426,14 +455,21 @@ def _modules(reader: Reader) -> None:
             if not line or line.startswith(("#", ";")):
                 continue
             module, _, arguments = line.partition(" ")
+            if files is None:
+                files = _module_files(reader)
+            file = files.get(module.replace("-", "_"))
+            details = [("arguments", arguments.strip())] if arguments.strip() else []
+            if file and DKMS_FOLDER in file:
+                details.append(("dkms", "yes"))  # built here by DKMS from a package's source
             reader.add(
                 "kernel-module",
                 path,
                 module,
                 command=line,
+                program=file,
                 line=number,
                 enabled=True,
-                details=(("arguments", arguments.strip()),) if arguments.strip() else (),
+                details=tuple(details),
             )
 
 
