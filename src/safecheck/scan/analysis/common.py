@@ -121,6 +121,7 @@ INPUT_READERS = frozenset(
 # Entries that are not start-up definitions: judged by their own rules.
 NOT_STARTUP = frozenset(
     {
+        "script-match",  # a match inside a script: the `scripts` rule set reports it
         "process",
         "listener",
         "connection",

@@ -189,7 +189,15 @@ class Host:
         return found is not None and stat.S_ISDIR(found.st_mode)
 
     def read_bytes(self, path: str, max_bytes: int | None = None) -> bytes:
+        """The whole file; ReadError(TOO_LARGE) when it is larger than the limit."""
         limit = self.max_bytes if max_bytes is None else max_bytes
+        return self._read(path, limit, whole=True)
+
+    def read_head(self, path: str, size: int) -> bytes:
+        """The first `size` bytes of a regular file, whatever its length."""
+        return self._read(path, size, whole=False)
+
+    def _read(self, path: str, limit: int, whole: bool) -> bytes:
         real = self.resolve(path)
         try:
             info = os.stat(real)
@@ -197,7 +205,7 @@ class Host:
             raise ReadError(path, _problem_of(exc), exc.strerror or "") from None
         if not stat.S_ISREG(info.st_mode):
             raise ReadError(path, ReadProblem.NOT_REGULAR)
-        if info.st_size > limit:
+        if whole and info.st_size > limit:
             raise ReadError(path, ReadProblem.TOO_LARGE, f"{info.st_size} bytes")
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
         flags |= getattr(os, "O_BINARY", 0) | getattr(os, "O_NOCTTY", 0)
@@ -209,7 +217,7 @@ class Host:
             if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped for a FIFO in between
                 raise ReadError(path, ReadProblem.NOT_REGULAR)
             chunks: list[bytes] = []
-            remaining = limit + 1
+            remaining = limit + 1 if whole else limit
             while remaining > 0:
                 chunk = os.read(fd, min(remaining, 1 << 20))
                 if not chunk:
@@ -221,7 +229,7 @@ class Host:
         finally:
             os.close(fd)
         data = b"".join(chunks)
-        if len(data) > limit:
+        if whole and len(data) > limit:
             raise ReadError(path, ReadProblem.TOO_LARGE, f"over {limit} bytes")
         return data
 

