@@ -564,3 +564,27 @@ def test_a_pristine_root_has_no_script_finding(benign: Path) -> None:
     report = scan(benign)
     assert not [f for f in report.findings if f.id.startswith("SC-SCRIPT-")]
     assert {c.id: c.status for c in report.coverage}["scan.scripts"] is not CoverageStatus.PARTIAL
+
+
+def test_portable_remote_tools_in_a_persons_folders(tmp_path: Path) -> None:
+    root = packaged_debian_root(tmp_path / "disk")
+    home = ALICE_HOME
+    write(root, f"{home}/Téléchargements/RustDesk-1.2.3-x86_64.AppImage", b"\x7fELF", 0o644)
+    write(root, f"{home}/.local/bin/anydesk", b"\x7fELF", 0o755)
+    write(root, f"{home}/Bureau/notes.txt", "not a program\n", 0o644)
+    write(root, f"{home}/.local/bin/htop-wrapper", "#!/bin/sh\nexec htop\n", 0o755)
+    report = scan(root)
+    tools = {f.title: f for f in report.findings if f.id == "SC-TOOL-REMOTE-ACCESS"}
+    assert {t.split(":")[1].split(".")[0].strip() for t in tools} == {"RustDesk", "AnyDesk"}
+    paths = {e.path for f in tools.values() for e in f.evidence}
+    assert f"{home}/Téléchargements/RustDesk-1.2.3-x86_64.AppImage" in paths
+    assert {c.id: c.status for c in report.coverage}["linux.files"] is CoverageStatus.OK
+
+
+def test_program_names_of_appimages() -> None:
+    from safecheck.scan.collectors.linux.files import program_name  # noqa: PLC0415
+
+    assert program_name("RustDesk-1.2.3-x86_64.AppImage") == "RustDesk"
+    assert program_name("anydesk_6.3.0.AppImage") == "anydesk"
+    assert program_name("Tool.AppImage") == "Tool"
+    assert program_name("rustdesk") == "rustdesk"

@@ -122,6 +122,7 @@ INPUT_READERS = frozenset(
 NOT_STARTUP = frozenset(
     {
         "script-match",  # a match inside a script: the `scripts` rule set reports it
+        "program-file",  # a program kept in a person's folders: judged by what it is
         "process",
         "listener",
         "connection",
@@ -236,7 +237,7 @@ def _catalog_hits(entry: Entry, ctx: Context) -> Iterator[Hit]:
     elif entry.kind in ("listener", "connection"):
         pass  # ports alone are too weak: judged by the process behind them
     else:
-        if entry.kind == "process":
+        if entry.kind in ("process", "program-file"):
             matches += index.by_process(entry.name, platform)
         if entry.kind in ("systemd-unit", "systemd-timer"):
             unit = entry.detail("unit") or entry.name

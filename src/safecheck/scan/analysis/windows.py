@@ -121,6 +121,14 @@ def _catalog_hits(entry: Entry, ctx: Context) -> Iterator[Hit]:
         matches += index.by_package(entry.name, PLATFORM)
         matches += _by_display_name(entry.name, index)
         matches += index.by_registry_key(entry.location)
+    if entry.kind == "program-file":  # a renamed copy keeps its version information
+        for key in ("original-name", "internal-name"):
+            name = entry.detail(key)
+            if name:
+                matches += index.by_process(_base(name), PLATFORM)
+        product = entry.detail("product")
+        if product:
+            matches += _by_display_name(product, index)
     if entry.kind == "defender-exclusion" and entry.detail("exclusion") == "process":
         matches += index.by_process(_base(entry.name), PLATFORM)
     program = entry.program or ""

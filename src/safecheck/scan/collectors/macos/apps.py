@@ -1,7 +1,8 @@
 """`macos.apps`: installed apps, matched against the catalog by bundle id, path and name.
 
-Entries: "app", one per bundle of /Applications/*.app and each person's ~/Applications/*.app,
-and one level of subfolders (/Applications/Utilities/*.app). name = CFBundleName (or the folder
+Entries: "app", one per bundle of /Applications/*.app and each person's ~/Applications,
+~/Downloads, ~/Desktop and ~/Documents (where an app copied rather than installed sits), and
+one level of subfolders (/Applications/Utilities/*.app). name = CFBundleName (or the folder
 name), program = Contents/MacOS/<CFBundleExecutable>; details: bundle-id, bundle-name,
 executable. A missing or damaged Info.plist still gives an entry (by folder name) and a
 coverage note.
@@ -15,6 +16,7 @@ from safecheck.scan.collectors.macos import PLATFORMS, MacReader, join, text_of,
 
 COLLECTOR_ID = "macos.apps"
 SYSTEM_APPS = "/Applications"
+PERSONAL_FOLDERS = ("Downloads", "Desktop", "Documents")
 
 
 class AppsCollector:
@@ -25,7 +27,12 @@ class AppsCollector:
     def collect(self, host: Host) -> CollectorResult:
         reader = MacReader(host, COLLECTOR_ID)
         folders: list[tuple[str, str | None]] = [(SYSTEM_APPS, None)]
-        folders += [(join(home, "Applications"), name) for name, home in users(host)]
+        # An app copied, not installed, sits where it was downloaded or dropped.
+        folders += [
+            (join(home, place), name)
+            for name, home in users(host)
+            for place in ("Applications", *PERSONAL_FOLDERS)
+        ]
         for folder, user in folders:
             for entry in reader.listing(folder):
                 if not entry.is_dir:

@@ -180,6 +180,7 @@ def windows_collectors(registry: RegistrySource | None = None) -> list[Collector
     shared by all of them (tests give a fake one; a scan reads each hive once per collector)."""
     from safecheck.scan.collectors.windows.autoruns import AutorunsCollector  # noqa: PLC0415
     from safecheck.scan.collectors.windows.defender import DefenderCollector  # noqa: PLC0415
+    from safecheck.scan.collectors.windows.files import FilesCollector  # noqa: PLC0415
     from safecheck.scan.collectors.windows.remote import RemoteCollector, WmiCollector  # noqa: PLC0415
     from safecheck.scan.collectors.windows.services import ServicesCollector  # noqa: PLC0415
     from safecheck.scan.collectors.windows.startup import StartupCollector  # noqa: PLC0415
@@ -192,5 +193,6 @@ def windows_collectors(registry: RegistrySource | None = None) -> list[Collector
         TasksCollector(),
         RemoteCollector(registry),
         DefenderCollector(registry),
+        FilesCollector(),
         WmiCollector(),
     ]
