@@ -491,6 +491,8 @@ def debian_root(root: Path) -> Path:
     link(root, "/sbin", "usr/sbin")
     write(root, "/etc/passwd", ACCOUNT_LINES)
     folder(root, "/root")
+    folder(root, "/tmp")
+    folder(root, f"{ALICE_HOME}/Downloads")
     folder(root, ALICE_HOME)
     folder(root, "/var/www")
     folder(root, "/dev")

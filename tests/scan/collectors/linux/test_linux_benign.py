@@ -33,6 +33,7 @@ def test_the_collectors_are_listed_once_each_for_linux() -> None:
         "linux.shell",
         "linux.boot",
         "linux.accounts",
+        "linux.files",
     ]
     for collector in collectors:
         assert collector.platforms == frozenset({"linux"})
