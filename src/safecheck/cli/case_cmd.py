@@ -28,7 +28,7 @@ from safecheck.cli.common import (
     handled_errors,
     translator,
 )
-from safecheck.cli.output import exposed_warning
+from safecheck.cli.output import STANDARD_OUTPUT, exposed_warning
 from safecheck.cli.prompt import TerminalAsker, install_quick_exit_on_interrupt, read_line
 from safecheck.cli.scan_cmd import Platform
 from safecheck.core.crypto import passphrase_strength_note, read_passphrase_file
@@ -423,7 +423,7 @@ def report_command(
             content = case_content(case, with_notes)
             text = render_case(content, t, fmt)
             digest = case_digest(content)
-            if output is None:
+            if output is None or str(output) == STANDARD_OUTPUT:
                 sys.stdout.write(text)
                 return
             warning = exposed_warning(output, t)

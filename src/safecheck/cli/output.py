@@ -60,6 +60,25 @@ def exposed_warning(path: Path, t: Translator) -> str | None:
     return t(f"output.exposed.{where.replace(':', '.').replace(' ', '_').lower()}")
 
 
+STANDARD_OUTPUT = "-"  # `-o -`: the report goes to standard output, nothing is written to disk
+
+
+def _to_standard_output(
+    report: Report, text: str, t: Translator, options: OutputOptions, console: Console
+) -> str:
+    if options.encrypt or options.passphrase_file:
+        passphrase = (
+            crypto.read_passphrase_file(options.passphrase_file)
+            if options.passphrase_file
+            else ask_passphrase(t, console)
+        )
+        sys.stdout.buffer.write(crypto.encrypt(text.encode("utf-8"), passphrase))
+        sys.stdout.buffer.flush()
+    else:
+        sys.stdout.write(text)
+    return report_digest(report)
+
+
 def write_report(
     report: Report,
     t: Translator,
@@ -83,6 +102,8 @@ def write_report(
     if options.output is None:
         sys.stdout.write(text)
         return None
+    if str(options.output) == STANDARD_OUTPUT:
+        return _to_standard_output(report, text, t, options, console)
     warning = exposed_warning(options.output, t)
     if warning:
         console.print(warning, style="yellow", markup=False)

@@ -20,6 +20,7 @@ from safecheck.phone.android.parsers import Device
 from safecheck.phone.match import IndicatorsLookup, installed_package_lookup
 from safecheck.phone.run import run_phone_check
 from safecheck.report.model import Report
+from safecheck.report.render.common import visible
 from safecheck.report.render.formats import ReportFormat
 
 READY = "device"
@@ -41,7 +42,7 @@ def installed_indicators() -> tuple[IndicatorsLookup | None, str]:
     except DataError as exc:
         console = err_console()
         for problem in exc.problems:
-            console.print(str(problem), markup=False, style="yellow")
+            console.print(visible(str(problem)), markup=False, style="yellow")
         return None, ""
 
 
@@ -98,7 +99,8 @@ def _asker(t: Translator, console: Console) -> Callable[[list[Device]], Device]:
     def ask(ready: list[Device]) -> Device:
         console.print(t("phone.choose"), markup=False)
         for number, device in enumerate(ready, 1):
-            console.print(f"  {number}. {device.model or '?'}  {device.serial}", markup=False)
+            line = f"  {number}. {device.model or '?'}  {device.serial}"
+            console.print(visible(line), markup=False)
         while True:
             console.print(t("phone.choice_prompt") + " ", end="", markup=False)
             try:
@@ -160,7 +162,8 @@ def read_phone(
         raise UsageError(t(exc.key, **exc.values)) from None
     interactive = sys.stdin.isatty() and sys.stderr.isatty()
     device = pick_device(devices, serial, t, _asker(t, console) if interactive else None)
-    console.print(t("phone.reading", model=device.model or "?", serial=device.serial), markup=False)
+    reading = t("phone.reading", model=device.model or "?", serial=device.serial)
+    console.print(visible(reading), markup=False)
     lookup, version = indicators_lookup_factory()
     report = run_phone_check(
         adb, device.serial, t, lookup, redact_accounts=redact, indicators_version=version
@@ -187,11 +190,12 @@ def offer_phone_check(
         return None
     models = ", ".join(d.model or "?" for d in ready)
     console.print()
-    console.print(t("phone.offer", models=models), markup=False)
+    console.print(visible(t("phone.offer", models=models)), markup=False)
     if not confirm(t("phone.offer_prompt")):
         return None
     device = ready[0] if len(ready) == 1 else _asker(t, console)(ready)
-    console.print(t("phone.reading", model=device.model or "?", serial=device.serial), markup=False)
+    reading = t("phone.reading", model=device.model or "?", serial=device.serial)
+    console.print(visible(reading), markup=False)
     lookup, version = indicators_lookup_factory()
     report = run_phone_check(adb, device.serial, t, lookup, indicators_version=version)
     console.print(t("phone.reminder"), style="bold", markup=False)

@@ -22,6 +22,7 @@ import json
 import os
 import re
 import secrets
+import stat
 import sys
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -64,6 +65,27 @@ def _exists_message(path: Path) -> str:
     return f"{path} already exists; choose another name"
 
 
+def _refuse_special(path: Path) -> None:
+    """Only a regular file, or a link to one (or to nothing), may be replaced: never a device,
+    a FIFO, a socket or a folder, nor a link to one (`/dev/null`, `/dev/stdout`)."""
+    for follow in (False, True):
+        try:
+            info = os.stat(path, follow_symlinks=follow)
+        except (FileNotFoundError, NotADirectoryError):
+            return  # nothing there (or a dangling link): a new file is written
+        except OSError:
+            return  # cannot tell here; writing will say what is wrong
+        if follow or not stat.S_ISLNK(info.st_mode):
+            if not stat.S_ISREG(info.st_mode):
+                raise UsageError(
+                    f"{path} is not a regular file (a device, pipe, socket or folder); "
+                    "give the name of a file, or - for the screen",
+                    key="error.not_a_file",
+                    path=path,
+                )
+            return
+
+
 def _write_atomic(path: Path, data: bytes, overwrite: bool) -> Path:
     path = path.expanduser()
     folder = path.parent  # Path("name").parent is Path(".")
@@ -75,6 +97,7 @@ def _write_atomic(path: Path, data: bytes, overwrite: bool) -> Path:
         raise UsageError(
             f"the folder {folder} does not exist", key="error.no_folder", folder=folder
         )
+    _refuse_special(path)
     if not overwrite and (path.exists() or path.is_symlink()):
         raise UsageError(_exists_message(path), key="error.file_exists", path=path)
     try:

@@ -175,3 +175,16 @@ def test_checkup_offer_only_when_a_phone_is_ready(
     empty = tmp_path / "empty-bin"
     empty.mkdir()
     assert phone_cmd.offer_phone_check(t, console, yes, str(empty)) is None  # no adb at all
+
+
+def test_phone_text_cannot_drive_the_terminal(
+    fake_bin: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The phone's model is set by whoever controls the phone: escape sequences and bidi
+    # overrides in it are shown, not obeyed, in the status lines and the report.
+    code, out, err = run("hostile_model", fake_bin, monkeypatch)
+    assert code == 0, err
+    for stream in (out, err):
+        for raw in ("\x1b", "\x07", "\u202e"):
+            assert raw not in stream
+    assert "\\x1b[2J" in err  # "Reading the phone Pix\x1b[2J..." as visible text

@@ -209,3 +209,14 @@ def test_blank_patch_level_and_a_command_missing_on_the_phone(
     assert "dumpsys device_policy" in powers.reason and "not found" in powers.reason
     assert coverage["android.apps"].status is CoverageStatus.OK
     assert not any("install the adb program" in repr(c) for c in report.coverage)
+
+
+def test_package_names_the_phone_made_up_never_reach_a_command(
+    fake_bin: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = check("tampered_names", fake_bin, tmp_path, monkeypatch)
+    tampered = [f for f in report.findings if f.id == "SC-AND-TAMPERED-NAME"]
+    assert {f.title.split(": ", 1)[1] for f in tampered} >= {"com.evil;touch${IFS}/tmp/p", "-rf"}
+    commands = [e.command or "" for f in report.findings for e in f.evidence]
+    assert not any("dumpsys package com.evil;" in c or c.endswith("package -rf") for c in commands)
+    assert any("does not allow" in c for c in commands)

@@ -68,6 +68,9 @@ ALLOWED: frozenset[tuple[str, ...]] = frozenset(
 # An Android application id: letters, digits and underscores, in at least two dot-parts.
 PACKAGE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)+")
 MAX_PACKAGE_NAME = 255
+# Android's package-name grammar: segments of letters, digits and _, each starting with a
+# letter (the framework itself is the one-segment "android").
+VALID_PACKAGE = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)*")
 
 
 class NotAllowedError(ValueError):
@@ -103,6 +106,18 @@ def is_allowed(args: tuple[str, ...]) -> bool:
         and len(args[2]) <= MAX_PACKAGE_NAME
         and PACKAGE_NAME.fullmatch(args[2]) is not None
     )
+
+
+def valid_package(name: str) -> bool:
+    """Whether a name the phone gave is one Android allows; anything else was tampered with."""
+    return len(name) <= MAX_PACKAGE_NAME and VALID_PACKAGE.fullmatch(name) is not None
+
+
+def check_again(package: str) -> str:
+    """The command to look at one app again, only ever with a valid package name."""
+    if not valid_package(package):
+        return "(no command: the phone gave a package name that Android does not allow)"
+    return f"adb shell dumpsys package {package}"
 
 
 def shown(args: tuple[str, ...]) -> str:

@@ -90,6 +90,13 @@ def _device(entry: Entry) -> list[Hit]:
 
 def judge_phone(entry: Entry) -> list[Hit]:
     """The rules one phone entry triggers (none for most)."""
+    hits = _judge(entry)
+    if entry.detail("invalid_name") == "yes":  # the phone's answers were tampered with
+        hits.append(Hit("SC-AND-TAMPERED-NAME", entry.name, entry, _named(entry)))
+    return hits
+
+
+def _judge(entry: Entry) -> list[Hit]:
     kind = entry.kind
     if kind == "android-app":
         return _app(entry)

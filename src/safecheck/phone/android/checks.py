@@ -20,6 +20,8 @@ from safecheck.phone.android.adb import (
     AdbTimeoutError,
     NotAllowedError,
     ShellResult,
+    check_again,
+    valid_package,
 )
 from safecheck.phone.android.parsers import (
     PackageDetails,
@@ -301,7 +303,8 @@ def _app_entries(apps: _Apps, lookup: IndicatorsLookup | None) -> list[Entry]:
                 APPS,
                 f"{name} ({'; '.join(facts)})",
                 name,
-                f"adb shell dumpsys package {name}",
+                check_again(name),
+                invalid_name="" if valid_package(name) else "yes",
                 apk=line.path if line else "",
                 installer=installer or "",
                 store="yes" if installer in STORES else "no",
@@ -322,6 +325,7 @@ def _app_entries(apps: _Apps, lookup: IndicatorsLookup | None) -> list[Entry]:
 def _label(apps: _Apps, lookup: IndicatorsLookup | None, package: str) -> dict[str, str]:
     known = lookup(package) if lookup is not None else None
     return {
+        "invalid_name": "" if valid_package(package) else "yes",
         "third_party": apps.is_third_party(package),
         # A power held by an app the phone does not list as installed: never taken for a
         # system app, and said so (it may be hidden, or the lists may have failed).
@@ -432,7 +436,7 @@ def _powers(
                     POWERS,
                     f"{name}: background location granted",
                     name,
-                    f"adb shell dumpsys package {name}",
+                    check_again(name),
                     op="BACKGROUND_LOCATION",
                     mode="allow",
                     **_label(apps, lookup, name),
@@ -501,7 +505,7 @@ def _root(s: _Session, apps: _Apps) -> list[Entry]:
                     ROOT,
                     f"{name} ({ROOT_PACKAGES[name]})",
                     name,
-                    f"adb shell dumpsys package {name}",
+                    check_again(name),
                     sign="root-manager",
                 )
             )

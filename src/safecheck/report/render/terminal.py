@@ -1,4 +1,7 @@
-"""The end-of-checkup summary on screen (rich). The saved report is render/text.py."""
+"""The end-of-checkup summary and the scan on screen (rich). The saved report is render/text.py.
+
+Every text that may come from a device goes through `visible()` (control characters and
+escape sequences shown, never sent to the terminal) and into `Text`, never markup."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from rich.text import Text
 from safecheck.core.i18n import Translator
 from safecheck.core.model import Outcome, Severity
 from safecheck.report.model import Report
-from safecheck.report.render.common import coverage_status, inspected, scan_summary
+from safecheck.report.render.common import coverage_status, inspected, scan_summary, visible
 
 SEVERITY_STYLE = {
     Severity.HIGH: "bold red",
@@ -40,7 +43,9 @@ def summary_renderables(report: Report, t: Translator) -> list[RenderableType]:
         lines = []
         for risk in report.risks:
             tag = t("report.possible") if risk.possible else t(f"severity.{risk.severity.value}")
-            lines.append(Text.assemble((f"[{tag}] ", SEVERITY_STYLE[risk.severity]), risk.text))
+            lines.append(
+                Text.assemble((f"[{tag}] ", SEVERITY_STYLE[risk.severity]), visible(risk.text))
+            )
         parts.append(Panel(Group(*lines), title=escape(t("report.risks"))))
 
     if act:
@@ -50,7 +55,7 @@ def summary_renderables(report: Report, t: Translator) -> list[RenderableType]:
             blocks.append(
                 Text.assemble(
                     f"\n{number}. ",
-                    (finding.title, "bold"),
+                    (visible(finding.title), "bold"),
                     (f"  [{level}]", SEVERITY_STYLE[finding.severity]),
                 )
             )
@@ -58,24 +63,25 @@ def summary_renderables(report: Report, t: Translator) -> list[RenderableType]:
             if finding.safety_note:
                 blocks.append(
                     Text.assemble(
-                        (t("report.before_you_act") + " ", "bold yellow"), finding.safety_note
+                        (t("report.before_you_act") + " ", "bold yellow"),
+                        visible(finding.safety_note),
                     )
                 )
             for step in finding.steps:
-                blocks.append(Text.assemble((t("report.what_to_do") + " ", "bold"), step))
+                blocks.append(Text.assemble((t("report.what_to_do") + " ", "bold"), visible(step)))
         parts.append(Panel(Group(*blocks), title=escape(t("report.act_now")), border_style="red"))
     else:
         parts.append(Panel(Text(t("report.act_none")), title=escape(t("report.act_now"))))
 
     if review:
         lines = [Text(t("report.review_intro"), style="dim")]
-        lines += [Text(f"• {a.question} ({t('answer.' + a.answer)})") for a in review]
+        lines += [Text(visible(f"• {a.question} ({t('answer.' + a.answer)})")) for a in review]
         parts.append(Panel(Group(*lines), title=escape(t("report.review")), border_style="cyan"))
     if done:
-        lines = [Text(f"• {a.question} ({t('answer.' + a.answer)})") for a in done]
+        lines = [Text(visible(f"• {a.question} ({t('answer.' + a.answer)})")) for a in done]
         parts.append(Panel(Group(*lines), title=escape(t("report.done")), border_style="green"))
     if not_checked:
-        lines = [Text(f"• {a.question}") for a in not_checked]
+        lines = [Text(visible(f"• {a.question}")) for a in not_checked]
         parts.append(Panel(Group(*lines), title=escape(t("report.not_checked"))))
     parts.append(Text(t("report.caveat"), style="bold"))
     return parts
@@ -89,7 +95,7 @@ def print_summary(console: Console, report: Report, t: Translator) -> None:
 def scan_renderables(report: Report, t: Translator) -> list[RenderableType]:
     """The scan on screen: a table of findings, then the coverage table."""
     parts: list[RenderableType] = [
-        Text(t("scan.inspected", what=inspected(report, t)), style="dim"),
+        Text(visible(t("scan.inspected", what=inspected(report, t))), style="dim"),
         Text(scan_summary(report, t), style="bold"),
     ]
     if report.findings:
@@ -109,8 +115,8 @@ def scan_renderables(report: Report, t: Translator) -> list[RenderableType]:
                 Text(
                     t(f"severity.{finding.severity.value}"), style=SEVERITY_STYLE[finding.severity]
                 ),
-                Text(finding.title),
-                Text(where, style="dim"),
+                Text(visible(finding.title)),
+                Text(visible(where), style="dim"),
             )
         parts.append(table)
         parts.append(Text(t("report.act_intro"), style="yellow"))
@@ -118,7 +124,9 @@ def scan_renderables(report: Report, t: Translator) -> list[RenderableType]:
         parts.append(Text(t("scan.none")))
     coverage = Table(t("scan.coverage_title"), "", "", expand=True)
     for row in report.coverage:
-        coverage.add_row(row.id, coverage_status(report, row.status, t), Text(row.reason))
+        coverage.add_row(
+            Text(visible(row.id)), coverage_status(report, row.status, t), Text(visible(row.reason))
+        )
     parts.append(coverage)
     parts.append(Text(t("report.caveat_end"), style="bold"))
     return parts
