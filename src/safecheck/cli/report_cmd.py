@@ -14,18 +14,22 @@ from safecheck.cli.common import HELP, err_console, handled_errors
 from safecheck.cli.output import OutputOptions, write_report
 from safecheck.core import crypto
 from safecheck.core.errors import UsageError
-from safecheck.core.fileio import write_private_bytes
+from safecheck.core.fileio import read_regular, write_private_bytes
 from safecheck.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator, language_from_environment
 from safecheck.report.jsonio import load_report
 from safecheck.report.render.formats import ReportFormat
+
+MAX_ENCRYPTED_BYTES = 256 * 1024 * 1024  # far larger than any report safecheck writes
 
 
 def _decrypt(file: Path, output: Path | None, force: bool, passphrase_file: Path | None) -> None:
     t = Translator(language_from_environment(os.environ) or DEFAULT_LANGUAGE)
     try:
-        blob = file.read_bytes()
+        blob = read_regular(file, MAX_ENCRYPTED_BYTES)
     except OSError as exc:
         raise UsageError(f"{file}: {exc.strerror or exc}") from None
+    if len(blob) > MAX_ENCRYPTED_BYTES:
+        raise UsageError(f"{file}: too large for an encrypted report")
     passphrase = (
         crypto.read_passphrase_file(passphrase_file)
         if passphrase_file
@@ -76,7 +80,7 @@ def report_command(
             raise UsageError(HELP("help.report"))
         path = Path(target)
         try:
-            head = path.read_bytes()[:16]
+            head = read_regular(path, 16)[:16]
         except OSError as exc:
             raise UsageError(f"{path}: {exc.strerror or exc}") from None
         if crypto.looks_encrypted(head):

@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from safecheck.core.errors import SafecheckError
+from safecheck.core.fileio import read_regular
 
 MAGIC = b"SAFECHKE"  # "safecheck, encrypted"
 FORMAT_VERSION = 1
@@ -260,8 +261,7 @@ def read_passphrase_file(path: Path) -> str:
     For scripted use (`--passphrase-file`). An empty file or first line is refused.
     """
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(PASSPHRASE_FILE_MAX + 1)
+        raw = read_regular(path, PASSPHRASE_FILE_MAX)
     except IsADirectoryError:
         raise PassphraseError(f"the passphrase file {path} is a folder") from None
     except OSError as exc:

@@ -41,6 +41,34 @@ class _NoAnonymousTemp(Exception):
     """The folder's filesystem (or the kernel, or a missing /proc) has no O_TMPFILE support."""
 
 
+NOT_REGULAR = "not a regular file (a device, pipe, socket or folder)"
+
+
+def read_regular(path: Path, max_bytes: int) -> bytes:
+    """At most `max_bytes + 1` bytes of a file given by the person (so "too large" can be
+    told). Opened without waiting (a FIFO never blocks), and only a regular file is read;
+    anything else is an OSError saying so."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags | getattr(os, "O_BINARY", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "is a folder; give a file", str(path))
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, NOT_REGULAR, str(path))
+        chunks: list[bytes] = []
+        remaining = max_bytes + 1
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def write_private_file(path: Path, text: str, overwrite: bool = False) -> Path:
     """Write `text` (UTF-8) to `path` with mode 0600, atomically, never over an existing file
     unless `overwrite`. Raises UsageError with a message for the person.

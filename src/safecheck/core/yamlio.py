@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from safecheck.core.errors import Problem
+from safecheck.core.fileio import read_regular
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -81,7 +82,7 @@ def compose_file(path: Path, problems: Problems) -> yaml.Node | None:
         if size > MAX_FILE_BYTES:
             problems.add(None, f"file is too large ({size} bytes) to be a data file")
             return None
-        data = path.read_bytes()
+        data = read_regular(path, MAX_FILE_BYTES)
     except OSError as exc:
         problems.add(None, f"cannot read the file: {exc.strerror or exc}")
         return None

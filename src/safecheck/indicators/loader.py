@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from safecheck.core.errors import DataError, Problem
+from safecheck.core.fileio import read_regular
 from safecheck.core.yamlio import NULL_TAG, Problems, compose_text, did_you_mean
 from safecheck.indicators.model import (
     APP_TYPES,
@@ -98,7 +99,7 @@ def read_limited(path: Path) -> bytes:
             raise DataError(
                 [Problem(str(path), 1, 1, f"file is too large ({size} bytes) to be indicators")]
             )
-        return path.read_bytes()
+        return read_regular(path, MAX_INDICATOR_BYTES)
     except OSError as exc:
         raise DataError(
             [Problem(str(path), 1, 1, f"cannot read the file: {exc.strerror or exc}")]

@@ -253,6 +253,8 @@ def import_from(path: Path, folder: Path, *, clock: Clock = _now) -> Indicators:
         if path.name == WATCHWARE_FILE:
             raise UpdateError("indicators.error.no_ioc", path=str(path))
         sources = {IOC_FILE: path}  # one file, whatever its name ("ioc (1).yaml"): ioc.yaml
+    elif path.exists():  # a FIFO, device or socket: never read (it could block forever)
+        raise UpdateError("indicators.error.not_a_file", path=str(path))
     else:
         raise UpdateError("indicators.error.no_such_path", path=str(path))
     files = {name: read_limited(source) for name, source in sources.items()}

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from safecheck.core.errors import DataError, Problem
+from safecheck.core.fileio import read_regular
 from safecheck.core.i18n import LANGUAGES
 from safecheck.core.model import (
     Answer,
@@ -468,6 +469,8 @@ def parse_report(text: str, source: str = DEFAULT_SOURCE) -> Report:
     except RecursionError:
         message = "not valid JSON for a report: nested too deeply"
         raise DataError([Problem(source, 1, 1, message)]) from None
+    except ValueError as exc:  # e.g. a number of thousands of digits (int_max_str_digits)
+        raise DataError([Problem(source, 1, 1, f"not valid JSON for a report: {exc}")]) from None
     return report_from_dict(data, source)
 
 
@@ -475,8 +478,7 @@ def load_report(path: Path) -> Report:
     """Read a saved JSON report, checking everything; a DataError names the file."""
     source = str(path)
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_REPORT_BYTES + 1)
+        raw = read_regular(path, MAX_REPORT_BYTES)
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise DataError([Problem(source, 1, 1, f"cannot read the file: {reason}")]) from None
