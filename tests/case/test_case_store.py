@@ -134,3 +134,21 @@ def test_the_content_is_what_was_saved(folder: Path) -> None:
     with Case.open(folder, PASSPHRASE) as case:
         assert case.notes[0]["text"] == "éà ✓"
         assert case.devices[0]["label"] == "tablet"
+
+
+def test_a_case_file_that_is_a_link_is_never_followed(tmp_path: Path) -> None:
+    from safecheck.case.store import wipe  # noqa: PLC0415
+
+    folder = tmp_path / "case"
+    Case.create(folder, PASSPHRASE, "AB").close()
+    outside = tmp_path / "outside.txt"
+    outside.write_bytes((folder / CASE_FILE).read_bytes())  # even a real case elsewhere
+    before = outside.read_bytes()
+    (folder / CASE_FILE).unlink()
+    (folder / CASE_FILE).symlink_to(outside)
+    with pytest.raises(CaseError, match="is a link"):
+        wipe(folder)
+    with pytest.raises(CaseError, match="is a link"):
+        Case.open(folder, PASSPHRASE)
+    assert outside.read_bytes() == before
+    assert (folder / CASE_FILE).is_symlink()

@@ -44,6 +44,19 @@ MAX_INITIALS = 16
 SCRYPT_PARAMS: crypto.ScryptParams = crypto.DEFAULT_SCRYPT
 
 
+def _no_follow(path: str, flags: int) -> int:
+    """Opens the case file itself, never what a link in its place points to."""
+    return os.open(path, flags | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+
+
+def _refuse_link(path: Path) -> None:
+    """A case file that is a link could send a wipe or a save outside the case folder."""
+    if path.is_symlink():
+        raise CaseError(
+            f"{path} is a link, not a case file; safecheck does not follow it (nothing was changed)"
+        )
+
+
 class CaseError(SafecheckError):
     """A case that cannot be created, opened, written or wiped; the message says why."""
 
@@ -232,12 +245,13 @@ class Case:
         an EncryptedFileError and changes nothing."""
         folder = folder.expanduser()
         path = case_path(folder)
+        _refuse_link(path)
         if not path.is_file():
             raise CaseError(f"there is no case in {folder} (no {CASE_FILE}); create one first")
         lock = _Lock(folder)
         try:
             try:
-                with open(path, "rb") as handle:
+                with open(path, "rb", opener=_no_follow) as handle:
                     blob = handle.read(MAX_CASE_BYTES + 1)
             except OSError as exc:
                 raise CaseError(f"cannot read {path}: {exc.strerror}") from None
@@ -323,17 +337,18 @@ def wipe(folder: Path) -> Path:
     device; the file was encrypted, so what survives is unreadable without the passphrase."""
     folder = folder.expanduser()
     path = case_path(folder)
+    _refuse_link(path)
     if not path.is_file():
         raise CaseError(f"there is no case in {folder} (no {CASE_FILE})")
     lock = _Lock(folder)
     try:
-        with open(path, "rb") as handle:
+        with open(path, "rb", opener=_no_follow) as handle:
             head = handle.read(len(crypto.MAGIC))
         if not crypto.looks_encrypted(head):
             raise CaseError(f"{path} is not a safecheck case; it was not touched")
         try:
             size = path.stat().st_size
-            with open(path, "r+b") as handle:
+            with open(path, "r+b", opener=_no_follow) as handle:
                 left = size
                 while left > 0:
                     chunk = min(left, 1 << 20)

@@ -24,6 +24,7 @@ STR_TAG = "tag:yaml.org,2002:str"
 INT_TAG = "tag:yaml.org,2002:int"
 FLOAT_TAG = "tag:yaml.org,2002:float"
 MAX_FILE_BYTES = 4 * 1024 * 1024  # a checklist is a few hundred KB; refuse anything absurd
+MAX_EXPANDED_NODES = 1_000_000  # the largest real data file (indicators) has far fewer
 
 
 @dataclass
@@ -43,10 +44,54 @@ class Problems:
             self.items.append(Problem(self.path, mark.line + 1, mark.column + 1, message))
 
 
-def compose_text(text: str, problems: Problems) -> yaml.Node | None:
-    """Parse YAML text into a node tree; a syntax error becomes a problem."""
+def expanded_size(root: yaml.Node) -> int:
+    """How many nodes the tree has once every alias is expanded (an alias reuses a node: a small
+    file can stand for a huge tree). Counted once per distinct node, so it costs only the
+    file's own size; cycles (recursive aliases) count as too large."""
+    sizes: dict[int, int] = {}
+    in_progress: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in in_progress:
+            return MAX_EXPANDED_NODES + 1  # an alias to one of its own parents
+        in_progress.add(key)
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            children: list[yaml.Node] = list(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        else:
+            children = []
+        for child in children:
+            total += size(child)
+            if total > MAX_EXPANDED_NODES:
+                break
+        in_progress.discard(key)
+        sizes[key] = min(total, MAX_EXPANDED_NODES + 1)
+        return sizes[key]
+
     try:
-        return yaml.compose(text, Loader=_Loader)
+        return size(root)
+    except RecursionError:
+        return MAX_EXPANDED_NODES + 1
+
+
+def compose_text(text: str, problems: Problems) -> yaml.Node | None:
+    """Parse YAML text into a node tree; a syntax error, or a tree that its aliases make far
+    larger than the file (an "alias bomb"), becomes a problem."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+        if node is not None and expanded_size(node) > MAX_EXPANDED_NODES:
+            message = (
+                f"the file repeats parts of itself (YAML aliases) into more than "
+                f"{MAX_EXPANDED_NODES} items; it is refused"
+            )
+            problems.items.append(Problem(problems.path, 1, 1, message))
+            return None
+        return node
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)

@@ -226,3 +226,22 @@ def test_disabled_entries_only_count_for_the_catalog(ctx: Context) -> None:
     assert judge(placeholder, ctx) == []
     disabled_tool = entry(kind="autostart", program="/usr/bin/ngrok", enabled=False)
     assert rules(judge(disabled_tool, ctx)) == ["SC-TOOL-TUNNEL"]
+
+
+def test_a_program_run_from_memory_is_not_a_deleted_file(ctx: Context) -> None:
+    def process(pid: int, program: str) -> Entry:
+        return Entry(
+            "common.processes",
+            "process",
+            "process",
+            program.rsplit("/", 1)[-1],
+            program=program,
+            pid=pid,
+            details=(("exe-deleted", "yes"),),
+        )
+
+    hits = [h for pid in (91, 92, 93) for h in judge(process(pid, "/memfd:sealed-91"), ctx)]
+    assert {h.rule for h in hits} == {"SC-LNX-MEMORY-PROGRAM"}
+    assert {h.key for h in hits} == {"/memfd:sealed-91"}  # three processes, one finding
+    removed = judge(process(7, "/tmp/.x/updater"), ctx)
+    assert [h.rule for h in removed if "PROGRAM" in h.rule] == ["SC-LNX-DELETED-PROGRAM"]
