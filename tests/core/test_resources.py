@@ -346,3 +346,17 @@ def test_broken_files(tmp_path: Path, text: str, message: str) -> None:
 def test_missing_file_is_a_data_error(tmp_path: Path) -> None:
     problems = problems_of(tmp_path / "nowhere.yaml")
     assert "cannot read the file" in problems[0].message
+
+
+def test_every_french_number_says_what_it_is_for_everywhere() -> None:
+    france = load_resources()["FR"]
+    numbers = {c.contact: c for c in france.contacts}
+    assert {"17", "112", "114", "115", "3919"} <= set(numbers)
+    for number in ("17", "112", "114", "115", "3919"):
+        summary = numbers[number].summary
+        assert summary is not None and summary["en"] and summary["fr"], number
+    assert "cannot speak" in (numbers["114"].summary or {})["en"]
+    assert "anonymous" in (numbers["3919"].summary or {})["en"]
+    lines = render_resources_text(france, "fr", "Aide").replace("\u00a0", " ").splitlines()
+    start = lines.index("115  Hébergement d'urgence (Samu social)")
+    assert lines[start + 1].startswith("    un hébergement pour la nuit")

@@ -66,9 +66,10 @@ def show_briefing(console: Console, t: Translator, country: Country) -> None:
     shown = [c for c in country.contacts if c.kind in BRIEFING_KINDS]
     width = min(16, max((len(c.contact) for c in shown), default=0))
     for contact in shown:
-        console.print(
-            f"  [bold]{escape(contact.contact.ljust(width))}[/bold]  {escape(t.pick(contact.name))}"
-        )
+        line = t.pick(contact.name)
+        if contact.summary is not None:
+            line += f": {t.pick(contact.summary)}"
+        console.print(f"  [bold]{escape(contact.contact.ljust(width))}[/bold]  {escape(line)}")
     console.print(escape(first_sentence(t.pick(country.protection_order))))
     console.print(t("briefing.more", country=country.code), style="dim", markup=False)
     read_line(console, t("briefing.continue") + " ")

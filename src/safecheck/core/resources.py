@@ -58,6 +58,9 @@ class Contact:
     description: LocalizedText
     source: str  # "Title, https://address" of the public page that states it
     line: int = 0
+    # One line that says what the number is for and how it can be used (free, anonymous,
+    # 24/7, by text...), shown wherever the number is shown.
+    summary: LocalizedText | None = None
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,7 @@ def _source(node: yaml.Node | None, p: Problems, what: str) -> str | None:
 
 
 def _contact(node: yaml.Node, p: Problems) -> Contact | None:
-    view = as_mapping(node, p, CONTACT_REQUIRED, what="contact")
+    view = as_mapping(node, p, CONTACT_REQUIRED, ("summary",), what="contact")
     if view is None:
         return None
     start = len(p.items)
@@ -119,6 +122,7 @@ def _contact(node: yaml.Node, p: Problems) -> Contact | None:
     contact = _contact_text(view.get("contact"), p, f"{what}: 'contact'")
     name = _localized(view, "name", p, what)
     description = _localized(view, "description", p, what)
+    summary = _localized(view, "summary", p, what) if view.get("summary") is not None else None
     source = _source(view.get("source"), p, f"{what}: 'source'")
     if (
         len(p.items) > start
@@ -138,6 +142,7 @@ def _contact(node: yaml.Node, p: Problems) -> Contact | None:
         description=description,
         source=source,
         line=node.start_mark.line + 1,
+        summary=summary,
     )
 
 
@@ -259,6 +264,8 @@ def render_resources_text(country: Country, lang: str, heading: str) -> str:
     for contact in country.contacts:
         title = f"{_glue(contact.contact)}  {_glue(_pick(contact.name, lang))}"
         lines.extend(_wrap(title, rest=INDENT))
+        if contact.summary is not None:  # what it is for, in one line, before the details
+            lines.extend(_wrap(_glue(_pick(contact.summary, lang)), INDENT, INDENT))
         lines.extend(_wrap(_glue(_pick(contact.description, lang)), INDENT, INDENT))
         lines.append("")
     lines.extend(_wrap(_glue(_pick(country.protection_order, lang))))
