@@ -19,7 +19,6 @@ from rich.markup import escape
 from safecheck.cli.common import HELP, check_language, err_console, handled_errors, out_console
 from safecheck.core.errors import DataError, ExitCode, UsageError
 from safecheck.core.i18n import DEFAULT_LANGUAGE, Translator, language_from_environment
-from safecheck.indicators import update as updater
 from safecheck.indicators.model import ATTRIBUTION, LICENCE, Indicators
 from safecheck.indicators.store import indicators_folder, load_installed
 
@@ -86,6 +85,9 @@ def update_command(
     yes: Annotated[bool, typer.Option("--yes", help=HELP("help.indicators.option.yes"))] = False,
     lang: LangOption = None,
 ) -> None:
+    # The network code (http.client, ssl) is loaded only when this command runs.
+    from safecheck.indicators import update as updater  # noqa: PLC0415
+
     with handled_errors():
         t = _translator(lang)
         folder, why = indicators_folder(to)

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from rich.console import Console
 
-from safecheck.core import crypto
 from safecheck.core.errors import UsageError
 from safecheck.core.fileio import exposed_location, write_encrypted_file, write_private_file
 from safecheck.core.i18n import Translator
@@ -39,6 +38,8 @@ class OutputOptions:
 
 def ask_passphrase(t: Translator, console: Console) -> str:
     """Twice, never echoed, never on the command line."""
+    from safecheck.core import crypto  # noqa: PLC0415 - cryptography loads only to save
+
     while True:
         first = getpass.getpass(t("output.passphrase") + " ", stream=sys.stderr)
         if not first:
@@ -66,6 +67,8 @@ STANDARD_OUTPUT = "-"  # `-o -`: the report goes to standard output, nothing is 
 def _to_standard_output(
     report: Report, text: str, t: Translator, options: OutputOptions, console: Console
 ) -> str:
+    from safecheck.core import crypto  # noqa: PLC0415 - cryptography loads only to save
+
     if options.encrypt or options.passphrase_file:
         passphrase = (
             crypto.read_passphrase_file(options.passphrase_file)
@@ -91,6 +94,8 @@ def write_report(
     `confirm` asks the person whether to go on after a warning; without it (scripted runs)
     the warning is printed and the file written, since the path was given on purpose.
     """
+    from safecheck.core import crypto  # noqa: PLC0415 - cryptography loads only to save
+
     options.check(t)
     if options.redact:
         # The account and computer names of this machine are known even when no evidence

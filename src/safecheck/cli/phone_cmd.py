@@ -18,7 +18,6 @@ from safecheck.core.runner import SubprocessRunner
 from safecheck.phone.android.adb import Adb, AdbError
 from safecheck.phone.android.parsers import Device
 from safecheck.phone.match import IndicatorsLookup, installed_package_lookup
-from safecheck.phone.run import run_phone_check
 from safecheck.report.model import Report
 from safecheck.report.render.common import visible
 from safecheck.report.render.formats import ReportFormat
@@ -165,6 +164,8 @@ def read_phone(
     reading = t("phone.reading", model=device.model or "?", serial=device.serial)
     console.print(visible(reading), markup=False)
     lookup, version = indicators_lookup_factory()
+    from safecheck.phone.run import run_phone_check  # noqa: PLC0415 - only when reading
+
     report = run_phone_check(
         adb, device.serial, t, lookup, redact_accounts=redact, indicators_version=version
     )
@@ -197,6 +198,8 @@ def offer_phone_check(
     reading = t("phone.reading", model=device.model or "?", serial=device.serial)
     console.print(visible(reading), markup=False)
     lookup, version = indicators_lookup_factory()
+    from safecheck.phone.run import run_phone_check  # noqa: PLC0415 - only when reading
+
     report = run_phone_check(adb, device.serial, t, lookup, indicators_version=version)
     console.print(t("phone.reminder"), style="bold", markup=False)
     return report

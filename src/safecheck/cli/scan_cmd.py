@@ -20,10 +20,6 @@ from safecheck.report.model import Report
 from safecheck.report.render.formats import ReportFormat
 from safecheck.report.render.terminal import scan_renderables
 from safecheck.scan.collectors.host import Host
-from safecheck.scan.collectors.linux.packages import dpkg_owned_among
-from safecheck.scan.collectors.registry import all_collectors
-from safecheck.scan.collectors.system_info import detect_platform
-from safecheck.scan.run import run_scan
 
 
 class ScanFormat(StrEnum):
@@ -49,11 +45,18 @@ def _host(root: Path | None, platform: Platform) -> Host:
         return live_host()
     if not root.is_dir():
         raise UsageError(HELP("error.no_such_path", path=str(root)))
+    from safecheck.scan.collectors.system_info import detect_platform  # noqa: PLC0415
+
     chosen = detect_platform(root) if platform is Platform.auto else platform.value
     return Host(platform=chosen, root=root.resolve(), live=False)
 
 
 def _scan(host: Host, t: Translator, show_progress: bool) -> Report:
+    # The scan's code (collectors of every system, catalog, rules) loads only when it runs.
+    from safecheck.scan.collectors.linux.packages import dpkg_owned_among  # noqa: PLC0415
+    from safecheck.scan.collectors.registry import all_collectors  # noqa: PLC0415
+    from safecheck.scan.run import run_scan  # noqa: PLC0415
+
     collectors = all_collectors()
     if not show_progress:
         return run_scan(host, collectors, t, owned_files=dpkg_owned_among)

@@ -17,10 +17,6 @@ from datetime import UTC, datetime, timedelta
 from io import BytesIO
 from typing import Any, Protocol
 
-from regipy.registry import NKRecord, RegistryHive
-from regipy.structs import REGF_HEADER
-from regipy.utils import boomerang_stream
-
 from safecheck.scan.collectors.host import Host, ReadError, ReadProblem
 
 # regipy logs every damaged cell; a damaged hive is reported as a coverage row instead.
@@ -114,6 +110,11 @@ class _HiveStream(BytesIO):
 
 def _hive_from_bytes(data: bytes) -> Any:
     """A regipy hive over bytes already read (regipy itself only opens a path by name)."""
+    # Imported here: only a scan of a Windows disk reads hives, and regipy is slow to load.
+    from regipy.registry import NKRecord, RegistryHive  # noqa: PLC0415
+    from regipy.structs import REGF_HEADER  # noqa: PLC0415
+    from regipy.utils import boomerang_stream  # noqa: PLC0415
+
     hive: Any = RegistryHive.__new__(RegistryHive)  # regipy's functions carry no annotations
     hive.partial_hive_path = None
     hive.hive_type = None
