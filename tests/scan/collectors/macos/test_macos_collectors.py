@@ -338,3 +338,20 @@ def test_tcc_database_is_opened_read_only(root: Path) -> None:
     db.chmod(0o444)
     TccCollector().collect(make_host(root))
     assert (sorted(p.name for p in db.parent.iterdir()), db.stat().st_mtime_ns) == before
+
+
+def test_a_plist_that_repeats_one_long_string_is_capped() -> None:
+    import time  # noqa: PLC0415
+
+    from safecheck.scan.collectors.macos.launchd import (  # noqa: PLC0415
+        MAX_COMMAND,
+        program_and_command,
+    )
+
+    long = "A" * 10_000
+    data = {"ProgramArguments": ["/bin/echo", *([long] * 200_000)]}
+    start = time.process_time()
+    program, command = program_and_command(data)
+    assert time.process_time() - start < 5
+    assert program == "/bin/echo"
+    assert command is not None and len(command) <= MAX_COMMAND + 10 and command.endswith("(cut)")

@@ -55,12 +55,25 @@ def _flag(value: object) -> str | None:
     return None
 
 
+MAX_ARGUMENTS = 256
+MAX_ARGUMENT = 4096
+MAX_COMMAND = 16 * 1024
+
+
 def program_and_command(data: dict[str, Any]) -> tuple[str | None, str | None]:
     """What a job runs: (program, command line)."""
     program = text_of(data.get("Program"))
     raw = data.get("ProgramArguments")
-    args = [a for a in raw if isinstance(a, str)] if isinstance(raw, list) else []
+    # A binary plist can reference one long string thousands of times: the arguments kept,
+    # and the command line made of them, are capped before anything is joined.
+    args = (
+        [a[:MAX_ARGUMENT] for a in raw[:MAX_ARGUMENTS] if isinstance(a, str)]
+        if isinstance(raw, list)
+        else []
+    )
     command = shlex.join(args) if args else program
+    if command is not None and len(command) > MAX_COMMAND:
+        command = command[:MAX_COMMAND] + " …(cut)"
     if program is None and args:
         program = args[0]
     if program and program.rsplit("/", 1)[-1] in SHELLS and "-c" in args[1:-1]:
