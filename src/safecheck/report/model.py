@@ -81,7 +81,17 @@ class Report:
 
     @property
     def act_now(self) -> list[Finding]:
-        return sorted(self.findings, key=lambda f: f.severity, reverse=True)
+        """Findings to act on (low and above), most serious first."""
+        return sorted(
+            (f for f in self.findings if f.severity > Severity.INFO),
+            key=lambda f: f.severity,
+            reverse=True,
+        )
+
+    @property
+    def information(self) -> list[Finding]:
+        """Findings for information only: never listed under "act on now"."""
+        return [f for f in self.findings if f.severity is Severity.INFO]
 
 
 def merge_scan(report: Report, scan: Report) -> Report:

@@ -418,3 +418,24 @@ def test_markdown_renders_as_written_in_commonmark(combined: Report) -> None:
     assert "`code` ~~gone~~ **bold** _it_ \\*" in text
     assert "/tmp/`x`" in text and "a  b `` c" in text
     assert "<b>*x*</b>" in text
+
+
+def test_information_findings_are_never_under_act_now(mini: ChecklistSet) -> None:
+
+    report = combined_report(mini)
+    first = report.findings[0]
+    info = replace(
+    info = replace(
+        first, id="SC-TEST-INFO", title="An entry changed recently", severity=Severity.INFO
+    )
+    )
+    report = replace(report, findings=(*report.findings, info))
+    assert info not in report.act_now and report.information == [info]
+    t = Translator("en")
+    text = render_text(report, t)
+    act_part, _, rest = text.partition("FOR INFORMATION")
+    assert "An entry changed recently" not in act_part and "An entry changed recently" in rest
+    assert f"Act on now: {len(report.findings) - 1}" in text.replace("\u00a0", " ")
+    markdown = render_markdown(report, t)
+    assert markdown.index("## For information") < markdown.index("An entry changed recently")
+    assert "<h2>For information</h2>" in render_html(report, t)

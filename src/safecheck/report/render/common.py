@@ -214,7 +214,7 @@ def could_not_check(report: Report) -> int:
 
 def summary_lines(report: Report, t: Translator) -> list[str]:
     """The counts; the second line, the findings by severity, belongs under the first."""
-    lines = [t("report.count.act", count=len(report.findings)), scan_summary(report, t)]
+    lines = [t("report.count.act", count=len(report.act_now)), scan_summary(report, t)]
     if is_checkup(report):
         lines.append(t("report.count.review", count=len(report.with_outcome(Outcome.REVIEW))))
         lines.append(t("report.count.done", count=len(report.with_outcome(Outcome.DONE))))
@@ -229,7 +229,7 @@ def caveat(report: Report, t: Translator) -> str:
 
 
 def no_finding_text(report: Report, t: Translator) -> str:
-    if is_checkup(report) and has_scan(report):
+    if (is_checkup(report) and has_scan(report)) or report.information:
         return t("report.act_none_any")
     return t("report.act_none") if is_checkup(report) else t("scan.none")
 

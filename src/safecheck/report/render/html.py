@@ -217,13 +217,20 @@ def render_html(report: Report, t: Translator, help_section: str | None = None) 
     out += ["</ul>", f'<p class="caveat">{h(caveat(report, t))}</p>', "</section>"]
 
     out += ["<section>", f"<h2>{h(t('report.act_now'))}</h2>"]
-    if report.findings:
+    act = report.act_now
+    if act:
         out.append(f"<p>{h(t('report.act_intro'))}</p>")
-        for number, finding in enumerate(report.act_now, 1):
+        for number, finding in enumerate(act, 1):
             _finding(out, number, finding, t)
     else:
         out.append(f"<p>{h(no_finding_text(report, t))}</p>")
     out.append("</section>")
+    if report.information:
+        out += ["<section>", f"<h2>{h(t('report.information'))}</h2>"]
+        out.append(f"<p>{h(t('report.information_intro'))}</p>")
+        for number, finding in enumerate(report.information, len(act) + 1):
+            _finding(out, number, finding, t)
+        out.append("</section>")
 
     if is_checkup(report):
         _answers(out, report, t)

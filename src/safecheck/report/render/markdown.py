@@ -102,12 +102,18 @@ def render_markdown(report: Report, t: Translator, help_section: str | None = No
     out += ["", "> " + block(caveat(report, t), "> ")]
 
     out += ["", f"## {escape(t('report.act_now'))}", ""]
-    if report.findings:
+    act = report.act_now
+    if act:
         out.append(block(t("report.act_intro")))
-        for number, finding in enumerate(report.act_now, 1):
+        for number, finding in enumerate(act, 1):
             _finding(out, number, finding, t)
     else:
         out.append(block(no_finding_text(report, t)))
+    if report.information:
+        out += ["", f"## {escape(t('report.information'))}", ""]
+        out.append(block(t("report.information_intro")))
+        for number, finding in enumerate(report.information, len(act) + 1):
+            _finding(out, number, finding, t)
 
     if is_checkup(report):
         out += ["", f"## {escape(t('report.answers'))}"]

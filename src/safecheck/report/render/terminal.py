@@ -72,6 +72,10 @@ def summary_renderables(report: Report, t: Translator) -> list[RenderableType]:
         parts.append(Panel(Group(*blocks), title=escape(t("report.act_now")), border_style="red"))
     else:
         parts.append(Panel(Text(t("report.act_none")), title=escape(t("report.act_now"))))
+    if report.information:
+        lines = [Text(t("report.information_intro"), style="dim")]
+        lines += [Text(visible(f"• {finding.title}")) for finding in report.information]
+        parts.append(Panel(Group(*lines), title=escape(t("report.information"))))
 
     if review:
         lines = [Text(t("report.review_intro"), style="dim")]
@@ -102,7 +106,7 @@ def scan_renderables(report: Report, t: Translator) -> list[RenderableType]:
         table = Table(
             t("scan.col.severity"), t("scan.col.finding"), t("scan.col.where"), expand=True
         )
-        for finding in report.act_now:
+        for finding in (*report.act_now, *report.information):
             first = finding.evidence[0] if finding.evidence else None
             where = ""
             if first is not None:

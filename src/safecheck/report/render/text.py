@@ -162,13 +162,20 @@ def render_text(
     w.wrap(caveat(report, t))
 
     w.heading(t("report.act_now"))
-    if report.findings:
+    act = report.act_now
+    if act:
         w.wrap(t("report.act_intro"))
         w.blank()
-        for number, finding in enumerate(report.act_now, 1):
+        for number, finding in enumerate(act, 1):
             _finding(w, number, finding)
     else:
         w.wrap(no_finding_text(report, t))
+    if report.information:
+        w.heading(t("report.information"))
+        w.wrap(t("report.information_intro"))
+        w.blank()
+        for number, finding in enumerate(report.information, len(act) + 1):
+            _finding(w, number, finding)
 
     if is_checkup(report):
         _answers(w, report)
