@@ -421,13 +421,10 @@ def test_markdown_renders_as_written_in_commonmark(combined: Report) -> None:
 
 
 def test_information_findings_are_never_under_act_now(mini: ChecklistSet) -> None:
-
     report = combined_report(mini)
     first = report.findings[0]
     info = replace(
-    info = replace(
         first, id="SC-TEST-INFO", title="An entry changed recently", severity=Severity.INFO
-    )
     )
     report = replace(report, findings=(*report.findings, info))
     assert info not in report.act_now and report.information == [info]
