@@ -9,6 +9,7 @@ import os
 import stat
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 from safecheck.core.entries import Entry
@@ -53,6 +54,13 @@ def shown_entry(entry: Entry) -> Entry:
         user=None if entry.user is None else shown(entry.user),
         details=tuple((key, shown(value)) for key, value in entry.details),
     )
+
+
+class _FileDate:
+    """Marks "take the date of the entry's file" (a registry entry has none)."""
+
+
+FILE_DATE = _FileDate()
 
 
 class Reader:
@@ -168,8 +176,10 @@ class Reader:
         user: str | None = None,
         enabled: bool | None = None,
         details: tuple[tuple[str, str], ...] = (),
+        modified: datetime | _FileDate | None = FILE_DATE,
     ) -> Entry:
-        """Add an entry with this collector's id and the date of the file that defines it."""
+        """Add an entry with this collector's id and, unless `modified` is given, the date of
+        the file that defines it."""
         entry = shown_entry(
             Entry(
                 collector=self.collector,
@@ -181,7 +191,9 @@ class Reader:
                 line=line,
                 user=user,
                 enabled=enabled,
-                modified=self.host.modified(location),
+                modified=self.host.modified(location)
+                if isinstance(modified, _FileDate)
+                else modified,
                 details=details,
             )
         )

@@ -17,7 +17,7 @@ from datetime import datetime
 from safecheck.core.entries import Entry
 from safecheck.scan.collectors.base import Collector, CollectorResult
 from safecheck.scan.collectors.host import Host, ReadError, ReadProblem
-from safecheck.scan.collectors.reading import Reader, shown_entry
+from safecheck.scan.collectors.reading import Reader
 from safecheck.scan.collectors.windows.registry import (
     MACHINE_HIVES,
     HiveRegistry,
@@ -120,22 +120,17 @@ class WinReader(Reader):
         details: tuple[tuple[str, str], ...] = (),
     ) -> Entry:
         """An entry whose location is a registry key or a Windows path as people see it."""
-        entry = shown_entry(
-            Entry(
-                collector=self.collector,
-                kind=kind,
-                location=location,
-                name=name,
-                command=command,
-                program=program,
-                user=user,
-                enabled=enabled,
-                modified=modified,
-                details=details,
-            )
+        return self.add(
+            kind,
+            location,
+            name,
+            command=command,
+            program=program,
+            user=user,
+            enabled=enabled,
+            modified=modified,
+            details=details,
         )
-        self.result.entries.append(entry)
-        return entry
 
 
 def registry_for(host: Host) -> RegistrySource:
