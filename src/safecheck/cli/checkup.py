@@ -105,11 +105,11 @@ def offer_to_save(console: Console, t: Translator, report: Report, options: Outp
         return
 
 
-def live_scan(t: Translator, console: Console | None) -> Report:
+def live_scan(t: Translator, console: Console | None, advocate: bool = False) -> Report:
     # psutil is only loaded when the person asks for the inspection
     from safecheck.cli.scan_cmd import scan_this_computer  # noqa: PLC0415
 
-    return scan_this_computer(t, show_progress=console is not None)
+    return scan_this_computer(t, console is not None, full_commands=advocate)
 
 
 def offer_phone(t: Translator, console: Console) -> Report | None:
@@ -146,7 +146,7 @@ def run(
         answers = run_checkup(checklists, ScriptedAsker(responses))
         report = build_report(checklists, answers, t, country.code, advocate)
         if scan:
-            report = merge_scan(report, live_scan(t, None))
+            report = merge_scan(report, live_scan(t, None, advocate))
         write_report(report, t, options, err_console())
         return
 
@@ -157,7 +157,7 @@ def run(
     answers = run_checkup(checklists, TerminalAsker(console, t, advocate))
     report = build_report(checklists, answers, t, country.code, advocate)
     if scan is True or (scan is None and offer_scan(console, t)):
-        report = merge_scan(report, live_scan(t, console))
+        report = merge_scan(report, live_scan(t, console, advocate))
     phone = offer_phone(t, console)
     if phone is not None:
         report = merge_scan(report, phone)

@@ -51,7 +51,7 @@ def _host(root: Path | None, platform: Platform) -> Host:
     return Host(platform=chosen, root=root.resolve(), live=False)
 
 
-def _scan(host: Host, t: Translator, show_progress: bool) -> Report:
+def _scan(host: Host, t: Translator, show_progress: bool, full_commands: bool = False) -> Report:
     # The scan's code (collectors of every system, catalog, rules) loads only when it runs.
     from safecheck.scan.collectors.linux.packages import dpkg_owned_among  # noqa: PLC0415
     from safecheck.scan.collectors.registry import all_collectors  # noqa: PLC0415
@@ -59,7 +59,9 @@ def _scan(host: Host, t: Translator, show_progress: bool) -> Report:
 
     collectors = all_collectors()
     if not show_progress:
-        return run_scan(host, collectors, t, owned_files=dpkg_owned_among)
+        return run_scan(
+            host, collectors, t, owned_files=dpkg_owned_among, full_commands=full_commands
+        )
     with Progress(console=err_console(soft_wrap=False), transient=True) as progress:
         task = progress.add_task(t("scan.progress", collector=""), total=len(collectors))
 
@@ -71,12 +73,20 @@ def _scan(host: Host, t: Translator, show_progress: bool) -> Report:
                 description=t("scan.progress", collector=collector),
             )
 
-        return run_scan(host, collectors, t, owned_files=dpkg_owned_among, progress=report)
+        return run_scan(
+            host,
+            collectors,
+            t,
+            owned_files=dpkg_owned_among,
+            progress=report,
+            full_commands=full_commands,
+        )
 
 
-def scan_this_computer(t: Translator, show_progress: bool) -> Report:
-    """The live inspection, as the guided checkup offers it."""
-    return _scan(_host(None, Platform.auto), t, show_progress=show_progress)
+def scan_this_computer(t: Translator, show_progress: bool, full_commands: bool = False) -> Report:
+    """The live inspection, as the guided checkup offers it (whole command lines in advocate
+    mode)."""
+    return _scan(_host(None, Platform.auto), t, show_progress, full_commands)
 
 
 def scan_command(
@@ -101,6 +111,9 @@ def scan_command(
     lang: Annotated[str | None, typer.Option("--lang", help=HELP("help.option.lang"))] = None,
     ascii_only: Annotated[bool, typer.Option("--ascii", help=HELP("help.option.ascii"))] = False,
     redact: Annotated[bool, typer.Option("--redact", help=HELP("help.option.redact"))] = False,
+    full_commands: Annotated[
+        bool, typer.Option("--full-commands", help=HELP("help.option.full_commands"))
+    ] = False,
     encrypt: Annotated[bool, typer.Option("--encrypt", help=HELP("help.option.encrypt"))] = False,
     passphrase_file: Annotated[
         Path | None,
@@ -118,7 +131,7 @@ def scan_command(
         host = _host(root, platform)
         if host.live and hasattr(os, "geteuid") and os.geteuid() != 0:
             err_console().print(t("scan.not_admin"), style="dim", markup=False)
-        report = _scan(host, t, show_progress=sys.stderr.isatty())
+        report = _scan(host, t, sys.stderr.isatty(), full_commands)
         chosen = fmt or (ScanFormat.table if output is None else ScanFormat.text)
         if chosen is ScanFormat.table and output is None and not redact:
             console = out_console()

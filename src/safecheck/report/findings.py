@@ -5,6 +5,7 @@ sources of the tool it recognised. Used by the scan and the phone check alike.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -16,12 +17,46 @@ from safecheck.report.rules import Rule
 MAX_EVIDENCE = 25  # per finding: enough to act on, not a wall of text
 
 
-def evidence_of(entry: Entry, sha256: str | None) -> Evidence:
+# What a secret looks like in a command line: a value after a word that names one, or a long
+# run of hexadecimal or base64 (tokens, keys); and e-mail addresses.
+_NAMED_SECRET = re.compile(
+    r"(?i)\b((?:api[_-]?)?(?:token|secret|password|passwd|pwd|key|auth|bearer|credential)s?)"
+    r"([=:]\s*|\s+)([^\s\"',;&|]{4,})"
+)
+_LONG_SECRET = re.compile(
+    r"\b[A-Fa-f0-9]{32,}\b"
+    r"|\b(?=[A-Za-z0-9+_-]{0,200}\d)(?=[A-Za-z0-9+_-]{0,200}[A-Za-z])[A-Za-z0-9+_-]{40,}={0,2}"
+)
+_EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+")
+# user:password given to curl/wget (-u, --user) or inside an address (https://user:pw@host)
+_USER_PASSWORD = re.compile(r"(\s(?:-u|--user)[=\s]+|://)[^\s:/@]{1,128}:[^\s@/]{1,256}(@?)")
+
+
+def without_secrets(command: str) -> str:
+    """A command line with tokens, keys, passwords and e-mail addresses replaced."""
+    command = _USER_PASSWORD.sub(r"\1[secret]\2", command)
+    command = _NAMED_SECRET.sub(r"\1\2[secret]", command)
+    command = _EMAIL.sub("[e-mail]", command)
+    return _LONG_SECRET.sub("[secret]", command)
+
+
+def shortened(command: str) -> str:
+    """A running program's command line as a report shows it by default: the program, and how
+    many arguments were left out (they can hold private data: paths, names, settings)."""
+    program, _, rest = command.strip().partition(" ")
+    count = len(rest.split())
+    return f"{program} …({count} arguments not shown)" if count else program
+
+
+def evidence_of(entry: Entry, sha256: str | None, full_commands: bool = False) -> Evidence:
     is_process = entry.kind in ("process", "listener", "connection")
+    command = entry.command or (entry.program if not is_process else None)
+    if command is not None and not full_commands:
+        command = without_secrets(shortened(command) if is_process else command)
     return Evidence(
         path=entry.program if is_process else entry.location,
         line=entry.line,
-        command=entry.command or (entry.program if not is_process else None),
+        command=command,
         pid=entry.pid,
         process=entry.name if is_process else None,
         user=entry.user,
@@ -39,7 +74,9 @@ def findings_from_hits(
     rules: dict[str, Rule],
     t: Translator,
     hasher: Callable[[str | None], str | None],
+    full_commands: bool = False,
 ) -> list[Finding]:
+    """`full_commands` (advocate mode) keeps command lines whole and unredacted."""
     grouped: dict[tuple[str, str], list[Hit]] = {}
     for hit in hits:
         grouped.setdefault((hit.rule, hit.key), []).append(hit)
@@ -59,7 +96,7 @@ def findings_from_hits(
         for hit in sorted(
             group, key=lambda h: h.entry.modified or datetime.min.replace(tzinfo=UTC), reverse=True
         ):
-            item = evidence_of(hit.entry, hasher(hit.entry.program))
+            item = evidence_of(hit.entry, hasher(hit.entry.program), full_commands)
             if item not in seen:
                 seen.add(item)
                 evidence.append(item)

@@ -259,7 +259,10 @@ def run_scan(
     index: CatalogIndex | None = None,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     progress: Progress | None = None,
+    full_commands: bool = False,
 ) -> Report:
+    """Inspect `host` with `collectors`. Running programs' command lines are shortened and
+    secrets in commands replaced unless `full_commands` (advocate mode)."""
     if host.processes is not None:
         host.processes = CachedProcessSource(host.processes)
     now = clock()
@@ -285,7 +288,7 @@ def run_scan(
     for entry in (*all_entries, *matches):
         hits.extend(judge(entry, ctx))
     entries = len(all_entries)
-    findings = findings_from_hits(hits, load_rules(), t, _Hasher(host))
+    findings = findings_from_hits(hits, load_rules(), t, _Hasher(host), full_commands)
     coverage = [_coverage(c, r, t) for c, r in results]
     if collectors:  # a report with no collector of this system has no scripts row either
         coverage.append(scripts_coverage(reading, t))
