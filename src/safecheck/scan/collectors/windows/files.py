@@ -5,8 +5,8 @@ service until it runs. Each `.exe` there is an entry with its file name and, rea
 CompanyName, OriginalFilename, FileDescription), so a renamed copy is still recognised.
 
 Program Files is listed by name only (installed programs are found by their Uninstall keys);
-only files up to `MAX_PE_BYTES`, and at most `MAX_PE_READS` of them, are read for version
-information. Entries: "program-file", location and program = the Windows path.
+only files up to `MAX_PE_BYTES`, at most `MAX_PE_READS` of them and `MAX_PE_TOTAL` bytes in
+all, are read for version information; the others are known by their names. Entries: "program-file", location and program = the Windows path.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ COLLECTOR_ID = "windows.files"
 EXECUTABLE_ENDINGS = (".exe", ".scr", ".com")
 MAX_PE_BYTES = 64 * 1024 * 1024
 MAX_PE_READS = 400
+MAX_PE_TOTAL = 512 * 1024 * 1024  # bytes read for version information per scan, at most
 MAX_FILES = 20_000  # executables looked at per scan, whatever the disk holds
 VERSION_KEYS = {
     "ProductName": "product",
@@ -81,6 +82,7 @@ class _Walk:
         self.reader = reader
         self.seen = 0
         self.reads = 0
+        self.bytes_read = 0
         self.cut = False
 
     def folder(self, folder: str, depth: int, read: bool, user: str | None) -> None:
@@ -104,9 +106,10 @@ class _Walk:
 
     def _item(self, item: DirEntry, read: bool, user: str | None) -> None:
         details: list[tuple[str, str]] = []
-        if read and self.reads < MAX_PE_READS:
+        if read and self.reads < MAX_PE_READS and self.bytes_read < MAX_PE_TOTAL:
             try:
                 data = self.reader.host.read_bytes(item.path, MAX_PE_BYTES)
+                self.bytes_read += len(data)
             except ReadError:
                 data = b""  # too large or unreadable: known by its name only
                 details.append(("version-info", "not read"))
