@@ -6,7 +6,8 @@ CompanyName, OriginalFilename, FileDescription), so a renamed copy is still reco
 
 Program Files is listed by name only (installed programs are found by their Uninstall keys);
 only files up to `MAX_PE_BYTES`, at most `MAX_PE_READS` of them and `MAX_PE_TOTAL` bytes in
-all, are read for version information; the others are known by their names. Entries: "program-file", location and program = the Windows path.
+all, are read for version information; the others are known by their names.
+Entries: "program-file", location and program = the Windows path.
 """
 
 from __future__ import annotations
