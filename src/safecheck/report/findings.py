@@ -107,3 +107,21 @@ def findings_from_hits(
         )
     findings.sort(key=lambda f: (-f.severity.rank, -f.confidence.rank, f.id, f.title))
     return findings
+
+
+MAX_FINDINGS_PER_SOURCE = 200  # a disk planted with 100,000 odd files must not bury the report
+
+
+def cap_findings(findings: list[Finding]) -> tuple[list[Finding], dict[str, int]]:
+    """At most `MAX_FINDINGS_PER_SOURCE` findings from one collector (the most serious kept),
+    and how many were left out per collector, for the report to say so."""
+    kept: list[Finding] = []
+    counts: dict[str, int] = {}
+    cut: dict[str, int] = {}
+    for finding in findings:  # already sorted, most serious first
+        counts[finding.source] = counts.get(finding.source, 0) + 1
+        if counts[finding.source] > MAX_FINDINGS_PER_SOURCE:
+            cut[finding.source] = cut.get(finding.source, 0) + 1
+        else:
+            kept.append(finding)
+    return kept, cut

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from safecheck.catalog.index import CatalogIndex
@@ -13,7 +13,7 @@ from safecheck.catalog.loader import load_catalog
 from safecheck.core.entries import Entry, Hit
 from safecheck.core.i18n import Translator
 from safecheck.core.model import Coverage, CoverageStatus, Finding
-from safecheck.report.findings import findings_from_hits
+from safecheck.report.findings import MAX_FINDINGS_PER_SOURCE, cap_findings, findings_from_hits
 from safecheck.report.model import Metadata, Report
 from safecheck.report.rules import load_rules, rules_version
 from safecheck.scan.analysis import judge
@@ -156,6 +156,15 @@ def _without_system_folder(host: Host, result: CollectorResult) -> None:
         result.missing.append(folder)
 
 
+def _with_cut(row: Coverage, cut: dict[str, int], t: Translator) -> Coverage:
+    """A collector row that says how many of its findings the report leaves out."""
+    count = cut.get(row.id)
+    if not count:
+        return row
+    note = t("scan.coverage.findings_cut", count=count, limit=MAX_FINDINGS_PER_SOURCE)
+    return replace(row, reason=f"{row.reason} {note}", details=(*row.details, note))
+
+
 def scripts_coverage(reading: ScriptReading, t: Translator) -> Coverage:
     """The row that says how many start-up scripts were read and judged, and which were not."""
     if reading.unreadable:
@@ -288,8 +297,10 @@ def run_scan(
     for entry in (*all_entries, *matches):
         hits.extend(judge(entry, ctx))
     entries = len(all_entries)
-    findings = findings_from_hits(hits, load_rules(), t, _Hasher(host), full_commands)
-    coverage = [_coverage(c, r, t) for c, r in results]
+    findings, cut = cap_findings(
+        findings_from_hits(hits, load_rules(), t, _Hasher(host), full_commands)
+    )
+    coverage = [_with_cut(_coverage(c, r, t), cut, t) for c, r in results]
     if collectors:  # a report with no collector of this system has no scripts row either
         coverage.append(scripts_coverage(reading, t))
     metadata = Metadata.of_run(
