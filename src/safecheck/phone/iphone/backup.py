@@ -140,8 +140,7 @@ class Backup:
             self.db = None
 
     def _open_plain_db(self, path: Path) -> None:
-        head = _read_capped(path, 4096)[:16]  # also refuses a link, a pipe, a folder
-        if head != SQLITE_MAGIC:
+        if _head(path, 16) != SQLITE_MAGIC:
             raise BackupFileError("not an SQLite database")
         uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
         try:
@@ -288,6 +287,20 @@ def _read_capped(path: Path, max_bytes: int) -> bytes:
     if len(content) > max_bytes:
         raise BackupFileError(f"larger than {max_bytes} bytes")
     return content
+
+
+def _head(path: Path, count: int) -> bytes:
+    """The first bytes of a regular file (never a link, a pipe or a device)."""
+    try:
+        mode = os.lstat(path).st_mode
+        if not stat.S_ISREG(mode):
+            raise BackupFileError("not a regular file")
+        with path.open("rb") as handle:
+            return handle.read(count)
+    except FileNotFoundError:
+        raise BackupFileError("missing") from None
+    except OSError as exc:
+        raise BackupFileError(exc.strerror or type(exc).__name__) from None
 
 
 def _without_wal(database: bytearray) -> None:
