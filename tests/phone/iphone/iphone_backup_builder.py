@@ -196,6 +196,7 @@ class BackupBuilder:
             "Version": "3.3",
         }
         self.files: list[_File] = []
+        self.info_format = plistlib.FMT_XML  # as iTunes writes it
 
     # ---- content ----------------------------------------------------------------------------
 
@@ -299,7 +300,7 @@ class BackupBuilder:
         (self.folder / "Manifest.plist").write_bytes(
             plistlib.dumps(manifest, fmt=plistlib.FMT_BINARY)
         )
-        (self.folder / "Info.plist").write_bytes(plistlib.dumps(self.info))  # XML, as iTunes does
+        (self.folder / "Info.plist").write_bytes(plistlib.dumps(self.info, fmt=self.info_format))
         (self.folder / "Status.plist").write_bytes(
             plistlib.dumps(self.status, fmt=plistlib.FMT_BINARY)
         )
@@ -437,3 +438,19 @@ def spied_backup(folder: Path, tmp: Path, password: str | None = None, **key_arg
         tmp,
     )
     return b.build()
+
+
+def nested_arrays(depth: int) -> bytes:
+    """A binary plist of `depth` arrays, each holding the next (plistlib cannot write one this
+    deep: it recurses too)."""
+    objects = [bytes([0xA1]) + (i + 1).to_bytes(4, "big") for i in range(depth)]
+    objects.append(bytes([0x51]) + b"x")  # the innermost: a one-letter string
+    body = b"".join(objects)
+    offsets, at = [], 8
+    for item in objects:
+        offsets.append(at)
+        at += len(item)
+    table = b"".join(o.to_bytes(4, "big") for o in offsets)
+    trailer = bytes(6) + bytes([4, 4]) + len(objects).to_bytes(8, "big")
+    trailer += (0).to_bytes(8, "big") + (8 + len(body)).to_bytes(8, "big")
+    return b"bplist00" + body + table + trailer

@@ -94,9 +94,9 @@ class Backup:
 
     # ---- files of the backup folder ---------------------------------------------------------
 
-    def read_top(self, name: str, max_bytes: int = MAX_PLIST_BYTES) -> bytes:
+    def read_top(self, name: str, max_bytes: int | None = None) -> bytes:
         """A file at the top of the backup folder. Raises BackupFileError."""
-        return _read_capped(self.folder / name, max_bytes)
+        return _read_capped(self.folder / name, max_bytes or MAX_PLIST_BYTES)
 
     def _plist(self, name: str, required: bool = False) -> dict[str, Any]:
         try:
