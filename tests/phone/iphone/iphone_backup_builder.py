@@ -151,9 +151,11 @@ class _File:
 class BackupBuilder:
     """A backup in the making; `build()` writes it into `folder`."""
 
-    def __init__(self, folder: Path, password: str | None = None, **key_args: int) -> None:
+    def __init__(
+        self, folder: Path, password: str | None = None, dpic: int = 1_000, iterations: int = 10
+    ) -> None:
         self.folder = folder
-        self.keys = Keys(password, **key_args) if password is not None else None
+        self.keys = Keys(password, dpic, iterations) if password is not None else None
         self.info: dict[str, Any] = {
             "Build Version": "21G93",
             "Device Name": "Alice's iPhone",
@@ -361,9 +363,11 @@ SPY_BUNDLE = "com.spyco.agent"
 FAMILY_BUNDLE = "com.familytrack.app"
 
 
-def spied_backup(folder: Path, tmp: Path, password: str | None = None, **key_args: int) -> Path:
+def spied_backup(
+    folder: Path, tmp: Path, password: str | None = None, dpic: int = 1_000, iterations: int = 10
+) -> Path:
     """A backup of an iPhone with one of everything the check looks for."""
-    b = BackupBuilder(folder, password, **key_args)
+    b = BackupBuilder(folder, password, dpic, iterations)
     b.add_app("net.whatsapp.WhatsApp", "WhatsApp")
     b.add_app(SPY_BUNDLE, "SpyCo", store=False)
     b.add_app(FAMILY_BUNDLE, "FamilyTrack", purchaser="other.person@example.test")

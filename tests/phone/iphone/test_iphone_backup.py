@@ -29,7 +29,7 @@ from safecheck.report.jsonio import report_to_dict
 from safecheck.report.model import Report
 from safecheck.report.render.text import render_text
 
-PASSWORD = "correct horse battery staple"
+PASSWORD = "correct horse battery staple"  # noqa: S105 (a test backup's)
 EXPECTED = {
     "SC-IOS-STALKERWARE": Severity.HIGH,
     "SC-IOS-WATCHWARE": Severity.MEDIUM,
@@ -45,9 +45,11 @@ EXPECTED = {
 }
 
 
-def check(folder: Path, password: str | None = None, lang: str = "en", **kw: bool) -> Report:
+def check(
+    folder: Path, password: str | None = None, lang: str = "en", redact: bool = True
+) -> Report:
     return run_iphone_backup_check(
-        folder, Translator(lang), BUNDLES, SITES, password=password, clock=lambda: NOW, **kw
+        folder, Translator(lang), BUNDLES, SITES, password, lambda: NOW, redact
     )
 
 

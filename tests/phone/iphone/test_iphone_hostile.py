@@ -23,7 +23,6 @@ from safecheck.core.i18n import Translator
 from safecheck.core.model import CoverageStatus
 from safecheck.phone.iphone import backup as backup_module
 from safecheck.phone.iphone import backup_facts
-from safecheck.phone.iphone.backup import open_backup
 from safecheck.phone.iphone.errors import IPhoneError, WrongBackupPassword
 from safecheck.phone.iphone.plists import PlistError, load_plist
 from safecheck.phone.iphone.report import run_iphone_backup_check
