@@ -248,8 +248,17 @@ class BackupBuilder:
             plistlib.dumps(details),
         )
 
-    def add_safari_history(self, visits: list[tuple[str, datetime]], tmp: Path) -> None:
-        self.add_file(SAFARI_DOMAIN, "Library/Safari/History.db", safari_history(visits, tmp))
+    def add_safari_history(
+        self,
+        visits: list[tuple[str, datetime]],
+        tmp: Path,
+        in_log: list[tuple[str, datetime]] | None = None,
+    ) -> None:
+        """History.db with `visits`; `in_log` are newer visits left in History.db-wal."""
+        database, log = safari_history(visits, tmp, in_log)
+        self.add_file(SAFARI_DOMAIN, "Library/Safari/History.db", database)
+        if log:
+            self.add_file(SAFARI_DOMAIN, "Library/Safari/History.db-wal", log)
 
     # ---- writing ----------------------------------------------------------------------------
 
@@ -309,9 +318,13 @@ class BackupBuilder:
         return self.folder
 
 
-def safari_history(visits: list[tuple[str, datetime]], tmp: Path) -> bytes:
+def safari_history(
+    visits: list[tuple[str, datetime]],
+    tmp: Path,
+    in_log: list[tuple[str, datetime]] | None = None,
+) -> tuple[bytes, bytes]:
     """A Safari History.db (the tables and columns the reader uses, as Safari writes them), in
-    WAL mode like the real one."""
+    WAL mode like the real one, and its log with the `in_log` visits not yet checkpointed."""
     path = tmp / f"History-{os.urandom(4).hex()}.db"
     db = sqlite3.connect(path)
     db.execute("PRAGMA journal_mode=WAL")
@@ -329,6 +342,25 @@ def safari_history(visits: list[tuple[str, datetime]], tmp: Path) -> bytes:
         "INTEGER NOT NULL DEFAULT 0, attributes INTEGER NOT NULL DEFAULT 0, score INTEGER NOT "
         "NULL DEFAULT 0);"
     )
+    _visit(db, visits)
+    db.commit()
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    log = b""
+    if in_log:
+        db.execute("PRAGMA wal_autocheckpoint=0")
+        _visit(db, in_log)
+        db.commit()
+        log = Path(f"{path}-wal").read_bytes()
+        content = path.read_bytes()  # copied while open: closing would checkpoint the log
+    else:
+        content = path.read_bytes()
+    db.close()
+    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        leftover.unlink(missing_ok=True)
+    return content, log
+
+
+def _visit(db: sqlite3.Connection, visits: list[tuple[str, datetime]]) -> None:
     epoch = datetime(2001, 1, 1, tzinfo=UTC)
     for url, when in visits:
         db.execute(
@@ -341,13 +373,6 @@ def safari_history(visits: list[tuple[str, datetime]], tmp: Path) -> bytes:
             "INSERT INTO history_visits (history_item, visit_time, title) VALUES (?, ?, 'x')",
             (item, (when - epoch).total_seconds()),
         )
-    db.commit()
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.close()
-    content = path.read_bytes()
-    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-        leftover.unlink(missing_ok=True)
-    return content
 
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:

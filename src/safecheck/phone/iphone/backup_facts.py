@@ -57,6 +57,7 @@ from safecheck.phone.iphone.plists import (
     moment,
     text,
 )
+from safecheck.phone.iphone.wal import apply_wal
 from safecheck.phone.match import IndicatorsLookup
 
 PROFILES_DOMAIN = "SysSharedContainerDomain-systemgroup.com.apple.configurationprofiles"
@@ -70,6 +71,7 @@ MAX_PROFILE_BYTES = 4 * 1024 * 1024
 MAX_METADATA_BYTES = 1024 * 1024  # one app's iTunesMetadata
 MAX_PAYLOADS = 500
 MAX_HISTORY_BYTES = 256 * 1024 * 1024
+MAX_HISTORY_WAL_BYTES = 32 * 1024 * 1024  # checksummed in Python: seconds, not minutes
 MAX_VISITS = 200_000  # newest first
 MAX_SITES = 200
 RECENT_VISITS = 10
@@ -388,8 +390,14 @@ def _history(
         return CheckRow(
             HISTORY, CoverageStatus.FAILED, "iphone.coverage.failed", {"reason": exc.reason}
         )
+    wal, wal_problem = b"", ""
+    try:  # the newest visits may still be in the log
+        log = backup.find(SAFARI_DOMAIN, SAFARI_HISTORY + "-wal")
+        wal = backup.read(log, MAX_HISTORY_WAL_BYTES) if log is not None else b""
+    except BackupFileError as exc:
+        wal_problem = f"History.db-wal: {exc.reason}"
     try:
-        visits = read_history(content)
+        visits = read_history(content, wal)
     except BackupFileError as exc:
         return CheckRow(
             HISTORY,
@@ -398,16 +406,24 @@ def _history(
             {"reason": f"History.db: {exc.reason}"},
         )
     facts.visits = match_visits(visits, domain_lookup, f"{SAFARI_DOMAIN}/{SAFARI_HISTORY}")
+    if wal_problem:
+        return CheckRow(
+            HISTORY,
+            CoverageStatus.PARTIAL,
+            "iphone.coverage.partial",
+            {"count": str(len(visits)), "reason": wal_problem},
+            (wal_problem,),
+        )
     return CheckRow(
         HISTORY, CoverageStatus.OK, "iphone.coverage.history", {"count": str(len(visits))}
     )
 
 
-def read_history(content: bytes) -> list[tuple[str, datetime | None]]:
-    """(address, visit time) of Safari's History.db, newest first, read in memory."""
+def read_history(content: bytes, wal: bytes = b"") -> list[tuple[str, datetime | None]]:
+    """(address, visit time) of Safari's History.db and its log, newest first, in memory."""
     if content[:16] != SQLITE_MAGIC:
         raise BackupFileError("not an SQLite database")
-    copy = bytearray(content)
+    copy = bytearray(apply_wal(content, wal) if wal else content)
     if len(copy) > 20 and copy[18] == 2 and copy[19] == 2:  # WAL mode: see backup._without_wal
         copy[18] = copy[19] = 1
     deadline = time.monotonic() + HISTORY_SECONDS
