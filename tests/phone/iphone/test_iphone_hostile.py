@@ -154,13 +154,13 @@ def test_path_traversal_in_manifest_db_reads_nothing_outside(tmp_path: Path) -> 
     b = BackupBuilder(tmp_path / "b")
     b.add_file(
         PROFILES_DOMAIN,
-        "Library/ConfigurationProfiles/profile-../../../../secret.stub",
+        "Library/ConfigurationProfiles/../../../../profile-secret.stub",
         b"ignored",
         fid="../../secret.plist",
     )
     b.add_file(
         PROFILES_DOMAIN,
-        "Library/ConfigurationProfiles/profile-../../../etc/passwd",
+        "Library/ConfigurationProfiles/../../../etc/profile-passwd",
         plistlib.dumps({"PayloadDisplayName": "traversal is only text"}),
     )
     report = check(b.build())

@@ -178,7 +178,7 @@ class Backup:
         return 1 if time.monotonic() > self._deadline else 0
 
     def files(
-        self, where: str, params: tuple[str, ...] = (), limit: int = MAX_ROWS
+        self, where: str, params: tuple[str | int, ...] = (), limit: int = MAX_ROWS
     ) -> list[BackupFile]:
         """Rows of `Files` matching `where` (our own SQL, with `?` for the values).
         Raises BackupFileError when Manifest.db is missing, damaged or too slow."""

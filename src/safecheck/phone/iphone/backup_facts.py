@@ -228,9 +228,10 @@ def _profiles(backup: Backup, facts: IPhoneFacts) -> CheckRow:
         in_domain = backup.files("domain = ?", (PROFILES_DOMAIN,), limit=1)
         rows = backup.files(
             "domain = ? AND relativePath LIKE ? AND flags = ?",
-            (PROFILES_DOMAIN, "Library/ConfigurationProfiles/profile-%", str(FLAG_FILE)),
+            (PROFILES_DOMAIN, "%profile-%", FLAG_FILE),
             limit=MAX_PROFILES + 1,
         )
+        rows = [r for r in rows if r.relative_path.rsplit("/", 1)[-1].startswith("profile-")]
     except BackupFileError as exc:
         facts.profiles = None
         return CheckRow(
