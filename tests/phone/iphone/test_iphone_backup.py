@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import plistlib
 import tempfile
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from iphone_backup_builder import (
     NOW,
     SPY_BUNDLE,
     BackupBuilder,
+    Keys,
     snapshot,
     spied_backup,
 )
@@ -196,3 +198,21 @@ def test_without_indicators_apps_and_history_are_not_compared(tmp_path: Path) ->
     ids = {f.id for f in report.findings}
     assert "SC-IOS-STALKERWARE" not in ids and "SC-IOS-MDM" in ids
     assert "indicators" not in report.metadata.data_versions
+
+
+def test_the_backup_folder_name_is_the_iphones_identifier_and_is_hidden(tmp_path: Path) -> None:
+    folder = spied_backup(tmp_path / "00008110-000A1B2C3D4E5F60", tmp_path)
+    assert "00008110" not in json.dumps(report_to_dict(check(folder)))
+    assert "00008110" in str(check(folder, redact=False).metadata.host["root"])
+
+
+def test_an_encrypted_backup_of_ios_10_0_has_a_plain_manifest_db(tmp_path: Path) -> None:
+    folder = spied_backup(tmp_path / "b", tmp_path)  # plain files and Manifest.db...
+    manifest = plistlib.loads((folder / "Manifest.plist").read_bytes())
+    manifest["IsEncrypted"] = True  # ...with a keybag, as iOS 10.0 and 10.1 wrote them
+    manifest["BackupKeyBag"] = Keys("pw", dpic=10, iterations=1).keybag()
+    (folder / "Manifest.plist").write_bytes(plistlib.dumps(manifest, fmt=plistlib.FMT_BINARY))
+    report = check(folder, "pw")
+    rows = {c.id: c.status for c in report.coverage}
+    assert rows["iphone.apps"] is CoverageStatus.OK
+    assert rows["iphone.profiles"] is not CoverageStatus.OK  # files are not decryptable

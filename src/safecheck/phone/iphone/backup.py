@@ -129,9 +129,11 @@ class Backup:
     # ---- Manifest.db ------------------------------------------------------------------------
 
     def _open_db(self) -> None:
+        """Encrypted backups since iOS 10.2 encrypt Manifest.db (key in ManifestKey); before,
+        and in plain backups, it is a plain SQLite file."""
         path = self.folder / "Manifest.db"
         try:
-            if self.encrypted:
+            if self.encrypted and data(self.manifest.get("ManifestKey")):
                 self._open_encrypted_db(path)
             else:
                 self._open_plain_db(path)
@@ -151,8 +153,6 @@ class Backup:
 
     def _open_encrypted_db(self, path: Path) -> None:
         wrapped = data(self.manifest.get("ManifestKey"))
-        if not wrapped:
-            raise BackupFileError("Manifest.plist has no ManifestKey")
         try:
             key = kb.unwrap_with_class(self._class_keys, wrapped)
             plain = bytearray(kb.decrypt(key, _read_capped(path, MAX_MANIFEST_DB_BYTES)))

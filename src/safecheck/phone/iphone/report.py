@@ -43,7 +43,12 @@ def run_iphone_backup_check(
     with open_backup(folder, password) as backup:
         facts = read_backup_facts(backup, domain_lookup)
         encrypted = backup.encrypted
-    where = t("iphone.inspected_backup", folder=folder.name if redact else str(folder))
+    # the folder is named after the iPhone's identifier: hidden unless asked
+    where = (
+        t("iphone.inspected_backup_hidden")
+        if redact
+        else t("iphone.inspected_backup", folder=str(folder))
+    )
     return iphone_report(
         facts,
         t,
