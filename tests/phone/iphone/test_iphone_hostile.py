@@ -256,3 +256,43 @@ def test_hostile_texts_are_cut_and_odd_values_ignored(tmp_path: Path) -> None:
         for item in finding.evidence:
             assert len(item.path or "") < 2000
     assert {c.id: c.status for c in report.coverage}["iphone.apps"] is CoverageStatus.OK
+
+
+@pytest.mark.parametrize("password", [None, "pw"], ids=["plain", "encrypted"])
+def test_random_damage_anywhere_never_raises_anything_else(
+    tmp_path: Path, password: str | None
+) -> None:
+    import random  # noqa: PLC0415
+    import shutil  # noqa: PLC0415
+
+    original = spied_backup(tmp_path / "original", tmp_path, password)
+    files = sorted(p for p in original.rglob("*") if p.is_file())
+    chance = random.Random(1414)  # noqa: S311 (reproducible damage, not secrecy)
+    for attempt in range(40):
+        folder = tmp_path / f"damaged{attempt}"
+        shutil.copytree(original, folder)
+        for target in chance.sample(files, 3):
+            path = folder / target.relative_to(original)
+            content = bytearray(path.read_bytes())
+            for _ in range(chance.randint(1, 20)):
+                if content:
+                    content[chance.randrange(len(content))] = chance.randrange(256)
+            if chance.random() < 0.3:
+                content = content[: chance.randrange(len(content) + 1)]
+            path.write_bytes(bytes(content))
+        try:
+            report = check(folder, password)
+        except IPhoneError:
+            continue  # a clear message (damaged Manifest.plist or keybag)
+        assert {c.id for c in report.coverage} >= {"iphone.apps", "iphone.profiles"}
+
+
+def test_a_manifest_db_schema_with_bytes_that_are_not_text(tmp_path: Path) -> None:
+    folder = spied_backup(tmp_path / "b", tmp_path)
+    content = (folder / "Manifest.db").read_bytes()
+    name = b"tableFilesFiles"  # the table's name in SQLite's own schema table
+    assert name in content
+    (folder / "Manifest.db").write_bytes(content.replace(name, b"tableF\xf2lesFiles"))
+    found = rows(check(folder))
+    assert found["iphone.profiles"][0] is CoverageStatus.FAILED
+    assert not found["iphone.profiles"][1].startswith("Could not be read: UnicodeDecodeError")

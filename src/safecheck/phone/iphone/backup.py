@@ -171,6 +171,7 @@ class Backup:
     def _guard_db(self) -> None:
         if self.db is None:
             return
+        self.db.text_factory = lambda raw: raw.decode("utf-8", "replace")  # damaged text
         self.db.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, SQLITE_MAX_LENGTH)
         self.db.set_progress_handler(self._too_long, 10_000)
 
@@ -191,7 +192,7 @@ class Backup:
         )
         try:
             rows = self.db.execute(sql, params).fetchall()
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, UnicodeDecodeError) as exc:  # a damaged schema's column names
             raise BackupFileError(f"Manifest.db: {exc}") from None
         return [row for row in map(self._row, rows) if row is not None]
 

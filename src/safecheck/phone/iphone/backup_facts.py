@@ -300,7 +300,11 @@ def profile_from_plist(profile: dict[str, Any], row: BackupFile | None = None) -
 
 
 def _management(backup: Backup, failed: list[str]) -> ManagementFacts | None:
-    row = backup.find(PROFILES_DOMAIN, CLOUD_CONFIGURATION)
+    try:
+        row = backup.find(PROFILES_DOMAIN, CLOUD_CONFIGURATION)
+    except BackupFileError as exc:
+        failed.append(f"{CLOUD_CONFIGURATION}: {exc.reason}")
+        return None
     if row is None:
         return None
     try:
@@ -429,6 +433,7 @@ def read_history(content: bytes, wal: bytes = b"") -> list[tuple[str, datetime |
         copy[18] = copy[19] = 1
     deadline = time.monotonic() + HISTORY_SECONDS
     db = sqlite3.connect(":memory:")
+    db.text_factory = _text
     try:
         db.deserialize(bytes(copy))
         db.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, SQLITE_MAX_LENGTH)
@@ -439,8 +444,8 @@ def read_history(content: bytes, wal: bytes = b"") -> list[tuple[str, datetime |
             "ORDER BY v.visit_time DESC LIMIT ?",
             (MAX_VISITS,),
         ).fetchall()
-    except sqlite3.Error as exc:
-        raise BackupFileError(str(exc)) from None
+    except (sqlite3.Error, UnicodeDecodeError) as exc:  # a damaged schema's column names
+        raise BackupFileError(str(exc)[:300]) from None
     finally:
         db.close()
     visits: list[tuple[str, datetime | None]] = []
@@ -452,6 +457,11 @@ def read_history(content: bytes, wal: bytes = b"") -> list[tuple[str, datetime |
             when = CORE_DATA_EPOCH + timedelta(seconds=float(seconds))
         visits.append((url[:2048], when))
     return visits
+
+
+def _text(raw: bytes) -> str:
+    """SQLite text as Python text, whatever bytes the file holds."""
+    return raw.decode("utf-8", "replace")
 
 
 def match_visits(
