@@ -78,14 +78,20 @@ def test_no_passcode_and_no_developer_mode_before_ios_16() -> None:
     assert rows["iphone.developer_mode"] is CoverageStatus.NOT_APPLICABLE
 
 
-@pytest.mark.parametrize("call", ["values", "apps", "profile_list", "cloud_configuration"])
+@pytest.mark.parametrize(
+    "call", ["values", "developer_mode", "apps", "profile_list", "cloud_configuration"]
+)
 def test_one_failing_answer_costs_one_area(call: str) -> None:
     report = check(FakeIPhone(fail=(call,)))
-    area = {"values": "device", "apps": "apps"}.get(call, "profiles")
+    area = {"values": "device", "apps": "apps", "developer_mode": "developer_mode"}.get(
+        call, "profiles"
+    )
     rows = {c.id: c for c in report.coverage}
     assert rows[f"iphone.{area}"].status is CoverageStatus.FAILED
     assert "the phone went away" in rows[f"iphone.{area}"].reason
-    others = {"device", "apps", "profiles"} - {area}
+    others = {"apps", "profiles"} - {area}
+    if call != "values":
+        others |= {"device"}
     for other in others:
         assert rows[f"iphone.{other}"].status is CoverageStatus.OK, other
 

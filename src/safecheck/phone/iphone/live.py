@@ -22,6 +22,7 @@ import importlib
 import shutil
 import tempfile
 from collections.abc import Coroutine
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -114,9 +115,23 @@ def read_live_facts(phone: IPhoneConnection) -> IPhoneFacts:
 
     def device() -> CheckRow:
         values.update(mapping(phone.values()))
-        developer = phone.developer_mode() if _major(values) >= DEVELOPER_MODE_SINCE else None
-        facts.device = device_from_values(values, developer)
+        facts.device = device_from_values(values, None)
         return CheckRow(DEVICE, CoverageStatus.OK, "iphone.coverage.device", {"source": "lockdown"})
+
+    def developer() -> CheckRow:
+        if facts.device is None:
+            return CheckRow(
+                DEVELOPER,
+                CoverageStatus.FAILED,
+                "iphone.coverage.failed",
+                {"reason": "the iOS version could not be read"},
+            )
+        if _major(values) < DEVELOPER_MODE_SINCE:
+            return CheckRow(
+                DEVELOPER, CoverageStatus.NOT_APPLICABLE, "iphone.coverage.developer_old"
+            )
+        facts.device = replace(facts.device, developer_mode=flag(phone.developer_mode()))
+        return CheckRow(DEVELOPER, CoverageStatus.OK, "iphone.coverage.developer")
 
     def apps() -> CheckRow:
         facts.apps = [app_from_live(mapping(a)) for a in items(phone.apps())]
@@ -139,6 +154,7 @@ def read_live_facts(phone: IPhoneConnection) -> IPhoneFacts:
         )
 
     step(DEVICE, device)
+    step(DEVELOPER, developer)
     step(APPS, apps)
     step(PROFILES, profiles)
     if facts.jailbreak is not None:
@@ -149,12 +165,6 @@ def read_live_facts(phone: IPhoneConnection) -> IPhoneFacts:
         facts.rows.append(
             CheckRow(JAILBREAK, CoverageStatus.FAILED, "iphone.coverage.jailbreak_no_apps")
         )
-    if facts.device is not None and facts.device.developer_mode is None:
-        facts.rows.append(
-            CheckRow(DEVELOPER, CoverageStatus.NOT_APPLICABLE, "iphone.coverage.developer_old")
-        )
-    elif facts.device is not None:
-        facts.rows.append(CheckRow(DEVELOPER, CoverageStatus.OK, "iphone.coverage.developer"))
     facts.rows.append(CheckRow(HISTORY, CoverageStatus.FAILED, "iphone.coverage.history_live"))
     return facts
 
