@@ -22,7 +22,7 @@ from iphone_indicators import BUNDLES, SITES
 from safecheck.core.i18n import Translator
 from safecheck.core.model import CoverageStatus
 from safecheck.phone.iphone import backup as backup_module
-from safecheck.phone.iphone import backup_facts
+from safecheck.phone.iphone import history
 from safecheck.phone.iphone.errors import IPhoneError, WrongBackupPassword
 from safecheck.phone.iphone.plists import PlistError, load_plist
 from safecheck.phone.iphone.report import run_iphone_backup_check
@@ -229,7 +229,7 @@ def test_a_damaged_keybag_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_a_huge_safari_history_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = spied_backup(tmp_path / "b", tmp_path)
-    monkeypatch.setattr(backup_facts, "MAX_HISTORY_BYTES", 1024)
+    monkeypatch.setattr(history, "MAX_HISTORY_BYTES", 1024)
     status, reason = rows(check(folder))["iphone.history"]
     assert status is CoverageStatus.FAILED and "too large" in reason
 

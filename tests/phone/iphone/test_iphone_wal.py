@@ -13,8 +13,8 @@ from iphone_indicators import BUNDLES, SITES
 
 from safecheck.core.i18n import Translator
 from safecheck.core.model import CoverageStatus
-from safecheck.phone.iphone import backup_facts
-from safecheck.phone.iphone.backup_facts import read_history
+from safecheck.phone.iphone import history
+from safecheck.phone.iphone.history import read_history
 from safecheck.phone.iphone.report import run_iphone_backup_check
 from safecheck.phone.iphone.wal import apply_wal
 
@@ -83,7 +83,7 @@ def test_visits_only_in_the_log_are_found_in_a_backup(tmp_path: Path) -> None:
 def test_a_log_too_large_to_read_is_said(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     b = BackupBuilder(tmp_path / "b")
     b.add_safari_history(NEW, tmp_path, OLD)
-    monkeypatch.setattr(backup_facts, "MAX_HISTORY_WAL_BYTES", 100)
+    monkeypatch.setattr(history, "MAX_HISTORY_WAL_BYTES", 100)
     report = run_iphone_backup_check(b.build(), Translator("en"), BUNDLES, SITES)
     (row,) = [c for c in report.coverage if c.id == "iphone.history"]
     assert row.status is CoverageStatus.PARTIAL and "History.db-wal" in row.reason

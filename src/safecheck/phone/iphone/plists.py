@@ -11,6 +11,7 @@ from __future__ import annotations
 import plistlib
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 MAX_TEXT = 512  # characters of one value we keep (names, identifiers, addresses)
 MAX_ITEMS = 20_000  # items of one list or mapping we look at
@@ -75,3 +76,12 @@ def moment(value: object) -> datetime | None:
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
     return None
+
+
+def host_of(address: str) -> str:
+    """The host of an address, lower-case; "" when there is none."""
+    try:
+        host = urlsplit(address.strip()).hostname or ""
+    except ValueError:
+        return ""
+    return host[:253]
