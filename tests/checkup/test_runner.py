@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import pairwise
 
 from safecheck.checkup.checklist.model import ChecklistSet
 from safecheck.checkup.checklist.runner import BACK, Response, Step, make_plan, run_checklists
@@ -120,15 +121,13 @@ def test_remaining_questions_only_shrink_as_answers_prune_the_plan(mini: Checkli
         remaining = [step.remaining for step in asker.steps]
         assert remaining[0] == 6  # every item of every checklist, before any answer
         assert remaining[-1] == 1
-        assert all(a > b for a, b in zip(remaining, remaining[1:], strict=False)), remaining
+        assert all(a > b for a, b in pairwise(remaining)), remaining
 
 
 def test_sections_keep_their_numbers_when_the_plan_is_pruned(mini: ChecklistSet) -> None:
     asker = ListAsker([r(N), r(N), r(N)])
     run_checklists(mini, asker)
-    shown = [
-        (s.checklist.id, s.number_in_checklist, s.total_in_checklist) for s in asker.steps
-    ]
+    shown = [(s.checklist.id, s.number_in_checklist, s.total_in_checklist) for s in asker.steps]
     assert shown == [("situation", 1, 2), ("situation", 2, 2), ("accounts", 1, 1)]
 
 

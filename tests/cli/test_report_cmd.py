@@ -159,7 +159,7 @@ def test_scan_in_every_format(tmp_path: Path) -> None:
     for fmt in ("markdown", "html"):
         code, out, _ = invoke("scan", "--root", str(tmp_path), "--format", fmt)
         assert code == 0
-        assert "linux.systemd" in out
+        assert "Services that start with the computer" in out
     code, out, _ = invoke(
         "scan", "--root", str(tmp_path), "--format", "text", "--ascii", "--lang", "fr"
     )

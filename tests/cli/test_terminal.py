@@ -100,7 +100,8 @@ def test_whole_checkup_in_english(tmp_path: Path) -> None:
     assert "Is mail forwarded to an address you do not know? [high]" in text
     assert "Is there an app you do not recognise? (not sure)" in text
     assert stat.S_IMODE(report.stat().st_mode) == 0o600
-    assert "linux.systemd: checked" in text  # the inspection's coverage joined the report
+    # the inspection's coverage joined the report, in plain words
+    assert "Services that start with the computer: checked" in text
     assert files_in(tmp_path) == ["report.txt"]
 
 
@@ -146,8 +147,10 @@ def test_language_is_asked_when_unknown(tmp_path: Path) -> None:
 def test_advocate_mode_detail_and_notes_by_key(tmp_path: Path) -> None:
     child = spawn(tmp_path, "--lang", "en", "--advocate")
     begin(child)
-    child.expect(r"Keys: y yes · n no · \? not sure · c can't find it · s skip · b back · h help"
-                 r" · \* note · q quit")
+    child.expect(
+        r"Keys: y yes · n no · \? not sure · c can't find it · s skip · b back · h help"
+        r" · \* note · q quit"
+    )
     child.expect("Do you use Android\\?")
     child.expect(r"\[y/n/\?/c/s/b/h/\*/q\]")
     child.sendline("y")  # no note asked after an answer
@@ -190,8 +193,10 @@ def test_advocate_mode_detail_and_notes_by_key(tmp_path: Path) -> None:
 def test_the_note_key_is_only_for_advocates(tmp_path: Path) -> None:
     child = spawn(tmp_path, "--lang", "en")
     begin(child)
-    child.expect(r"Keys: y yes · n no · \? not sure · c can't find it · s skip · b back · h help"
-                 r" · q quit")
+    child.expect(
+        r"Keys: y yes · n no · \? not sure · c can't find it · s skip · b back · h help"
+        r" · q quit"
+    )
     child.expect(r"\[y/n/\?/c/s/b/h/q\]")
     child.sendline("* a note")
     child.expect("Please type one of these keys")

@@ -12,7 +12,7 @@ from safecheck.core.model import Answer
 # What a key can do besides answering, in the order the legend lists them.
 BACK, HELP, NOTE, QUIT = "back", "help", "note", "quit"
 ANSWER_ORDER = (Answer.YES, Answer.NO, Answer.UNSURE, Answer.CANT_FIND, Answer.SKIP)
-ACTIONS = tuple(a.value for a in ANSWER_ORDER) + (BACK, HELP, NOTE, QUIT)
+ACTIONS = (*(a.value for a in ANSWER_ORDER), BACK, HELP, NOTE, QUIT)
 
 
 @dataclass(frozen=True)

@@ -127,8 +127,7 @@ def _contact(node: yaml.Node, p: Problems) -> Contact | None:
     summary = _localized(view, "summary", p, what) if view.get("summary") is not None else None
     source = _source(view.get("source"), p, f"{what}: 'source'")
     first_screen = view.get("first_screen") is not None and (
-        as_word(view.get("first_screen"), p, f"{what}: 'first_screen'", ["true", "false"])
-        == "true"
+        as_word(view.get("first_screen"), p, f"{what}: 'first_screen'", ["true", "false"]) == "true"
     )
     if (
         len(p.items) > start
