@@ -4,6 +4,7 @@ keeps every technical detail."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from io import StringIO
@@ -13,7 +14,7 @@ from report_sample import HELP, combined_report
 from rich.console import Console
 
 from safecheck.checkup.checklist.model import ChecklistSet
-from safecheck.core.i18n import LANGUAGES, Translator
+from safecheck.core.i18n import LANGUAGES, Translator, catalog
 from safecheck.core.model import Evidence
 from safecheck.report.model import Report
 from safecheck.report.render.html import render_html
@@ -37,7 +38,7 @@ def with_memory_program(report: Report, lang: str, advocate: bool) -> Report:
         "common.processes",
         (evidence,),
         program="/memfd:sealed-91 (deleted)",
-        name="runc",
+        name="memfd:sealed-91",  # a live scan names such a process so
     )
     return replace(
         report,
@@ -109,3 +110,26 @@ def test_every_plain_sentence_has_no_technical_placeholder() -> None:
         for lang in LANGUAGES:
             assert "{port}" not in rule.plain[lang], rule.id
             assert rule.plain[lang].strip(), rule.id
+
+
+def test_every_part_of_every_check_has_a_plain_name() -> None:
+    from safecheck.checkup.checklist.loader import load_checklists  # noqa: PLC0415
+    from safecheck.phone.android import checks  # noqa: PLC0415
+    from safecheck.phone.iphone import facts  # noqa: PLC0415
+    from safecheck.scan.collectors.registry import all_collectors  # noqa: PLC0415
+    from safecheck.scan.run import SCRIPTS_ROW  # noqa: PLC0415
+
+    ids = {c.id for c in all_collectors()} | {SCRIPTS_ROW}
+    ids |= {c.id for c in load_checklists().all}
+    for module in (checks, facts):
+        ids |= {
+            value
+            for name, value in vars(module).items()
+            if name.isupper()
+            and isinstance(value, str)
+            and re.fullmatch(r"(android|iphone)\.[a-z_]+", value)
+        }
+    assert len(ids) > 40
+    t = Translator("en")
+    missing = sorted(i for i in ids if f"area.{i}" not in catalog(t.lang))
+    assert missing == []

@@ -16,6 +16,7 @@ from safecheck.core.model import Confidence, CoverageStatus, Evidence, Finding, 
 from safecheck.report.model import AnsweredItem, Report
 
 MEMORY_NAME = re.compile(r"^/?memfd:")  # the kernel's name for a program held only in memory
+_MEMORY_NAME_IN_TEXT = re.compile(r"/?memfd:[^\s,;]*(?: \(deleted\))?")
 MAX_COMMAND = 300  # longer command lines are cut in the readable formats; the JSON keeps them whole
 NOT_CHECKED_STATUSES = (CoverageStatus.NEEDS_ADMIN, CoverageStatus.FAILED, CoverageStatus.PARTIAL)
 
@@ -261,6 +262,13 @@ def finding_notes(report: Report, finding: Finding, t: Translator) -> list[str]:
     lines.append(level_text(finding, t))
     lines.append(t("report.finding_ref", id=finding.id, source=finding.source))
     return lines
+
+
+def finding_explanation(report: Report, finding: Finding, t: Translator) -> str:
+    """Why it matters; a program's kernel memfd: name becomes "this program" in plain mode."""
+    if advocate(report):
+        return finding.explanation
+    return _MEMORY_NAME_IN_TEXT.sub(t("report.memory_program"), finding.explanation)
 
 
 def area_name(report: Report, row_id: str, t: Translator) -> str:

@@ -21,6 +21,7 @@ from safecheck.report.render.common import (
     caveat,
     coverage_line,
     evidence_view,
+    finding_explanation,
     finding_heading,
     finding_notes,
     header_lines,
@@ -124,7 +125,7 @@ def _finding(out: list[str], number: int, finding: Finding, t: Translator, repor
     out.append(f'<article class="finding {finding.severity.value}">')
     out.append(f"<h3>{number}. {h(finding_heading(report, finding))}</h3>")
     out += [f'<p class="level">{h(note)}</p>' for note in finding_notes(report, finding, t)]
-    out.append(_labelled(t("report.why"), finding.explanation))
+    out.append(_labelled(t("report.why"), finding_explanation(report, finding, t)))
     if finding.evidence:
         out.append(f'<p class="label">{h(t("report.evidence"))}</p>')
         out.append('<ul class="evidence">')

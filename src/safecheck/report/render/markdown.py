@@ -16,6 +16,7 @@ from safecheck.report.render.common import (
     caveat,
     coverage_line,
     evidence_view,
+    finding_explanation,
     finding_heading,
     finding_notes,
     header_lines,
@@ -68,7 +69,7 @@ def _finding(out: list[str], number: int, finding: Finding, t: Translator, repor
     heading = finding_heading(report, finding)
     out += ["", f"### {number}. {escape(heading).replace(chr(10), ' ')}", ""]
     out += [f"- {block(note, '  ')}" for note in finding_notes(report, finding, t)]
-    out += ["", f"**{escape(t('report.why'))}** {block(finding.explanation)}"]
+    out += ["", f"**{escape(t('report.why'))}** {block(finding_explanation(report, finding, t))}"]
     if finding.evidence:
         out += ["", f"**{escape(t('report.evidence'))}**", ""]
         for evidence in finding.evidence:

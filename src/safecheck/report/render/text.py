@@ -29,6 +29,7 @@ from safecheck.report.render.common import (
     caveat,
     coverage_line,
     evidence_view,
+    finding_explanation,
     finding_heading,
     finding_notes,
     header_lines,
@@ -111,7 +112,7 @@ def _finding(w: _Writer, number: int, finding: Finding, report: Report) -> None:
     w.wrap(f"{finding_heading(report, finding)} [{level}]", "    ", f"{number:>2}. ")
     for note in finding_notes(report, finding, t):
         w.wrap(note, "    ")
-    w.wrap(t("report.why") + " " + finding.explanation, "    ")
+    w.wrap(t("report.why") + " " + finding_explanation(report, finding, t), "    ")
     if finding.evidence:
         w.wrap(t("report.evidence"), "    ")
         for evidence in finding.evidence:
