@@ -54,3 +54,16 @@ def test_english_keys_and_the_advocates_note_key() -> None:
 )
 def test_the_time_left_is_rounded_calmly(remaining: int, minutes: int) -> None:
     assert minutes_left(remaining) == minutes
+
+
+def test_a_note_is_read_after_its_key_only_in_advocate_mode() -> None:
+    advocate = Keys.of(Translator("fr"), advocate=True)
+    assert advocate.note_text("*") == ""
+    assert advocate.note_text("* vu le 3 nov.") == "vu le 3 nov."
+    assert advocate.note_text("*vu") == "vu"
+    assert advocate.note_text("non") is None
+    assert Keys.of(Translator("fr")).note_text("* vu") is None
+    # a language whose note key is a letter keeps its words that start with that letter
+    lettered = Keys({**advocate.keys, "note": "m"}, advocate.words, advocate=True)
+    assert lettered.note_text("m rendez-vous") == "rendez-vous"
+    assert lettered.note_text("merci") is None

@@ -51,6 +51,21 @@ class Keys:
                 return Answer(action) if action not in (BACK, HELP, NOTE, QUIT) else action
         return None
 
+    def note_text(self, typed: str) -> str | None:
+        """The note in `* text` (or "" for the key alone); None when the text is not a note.
+        A letter key needs a space before the note, so words that start with it stay words."""
+        if not self.advocate:
+            return None
+        key = self.keys[NOTE]
+        text = typed.strip()
+        if text.lower() == key.lower():
+            return ""
+        if text.lower().startswith(key.lower() + " ") or (
+            not key.isalnum() and text.startswith(key)
+        ):
+            return text[len(key) :].strip()
+        return None
+
     def clashes(self) -> list[str]:
         """Texts that would mean two things in this language (a test keeps this empty)."""
         seen: dict[str, str] = {}

@@ -19,7 +19,7 @@ from safecheck.checkup.checklist.outcomes import outcome
 from safecheck.checkup.checklist.runner import BACK, Response, Step
 from safecheck.cli.common import quick_exit
 from safecheck.cli.keys import BACK as BACK_KEY
-from safecheck.cli.keys import HELP, NOTE, QUIT, Keys
+from safecheck.cli.keys import HELP, QUIT, Keys
 from safecheck.core.errors import QuickExit
 from safecheck.core.i18n import Translator
 from safecheck.core.model import Answer, Outcome
@@ -148,9 +148,9 @@ class TerminalAsker:
             self.console.print(Panel("\n\n".join(parts), border_style="yellow"))
         self.console.print(t("prompt.noted_act"), style="dim")
 
-    def ask_note(self, text: str, current: str | None) -> str | None:
+    def ask_note(self, typed: str, current: str | None) -> str | None:
         """A note typed after the note key (`* text`), or on its own line when asked."""
-        note = text[len(self.keys.keys[NOTE]) :].strip()
+        note = typed
         if not note:
             note = read_line(self.console, self.t("keys.note_prompt") + " ")
         if note:
@@ -166,8 +166,9 @@ class TerminalAsker:
         prompt = f"{self.t('prompt.answer')} {self.keys.hint()} "
         while True:
             text = read_line(self.console, prompt)
-            if self.advocate and text.startswith(self.keys.keys[NOTE]):
-                note = self.ask_note(text, note)
+            typed_note = self.keys.note_text(text)
+            if typed_note is not None:
+                note = self.ask_note(typed_note, note)
                 continue
             key = self.keys.parse(text)
             if key == QUIT:  # a language whose quit key is not one of QUIT_WORDS
