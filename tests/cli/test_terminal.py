@@ -132,6 +132,38 @@ def test_whole_checkup_in_french_from_the_environment(tmp_path: Path) -> None:
     assert files_in(tmp_path) == []
 
 
+def test_french_keys_help_back_skip_and_cant_find(tmp_path: Path) -> None:
+    child = spawn(tmp_path, "--lang", "fr")
+    child.expect("Appuyez sur Entrée pour les derniers points")
+    child.sendline("")
+    child.expect("Appuyez sur Entrée pour commencer")
+    child.sendline("")
+    child.expect(r"Touches : o oui · n non")  # the legend, once
+    child.expect("Utilisez-vous Android \\?")
+    child.expect(r"\[o/n/\?/i/p/r/a/q\]")
+    child.sendline("y")  # the English key means nothing here
+    child.expect("Tapez l'une de ces touches")
+    child.sendline("a")
+    child.expect("Pourquoi c'est important :")
+    child.expect(r"Touches : o oui")  # and again with the help
+    child.sendline("o")
+    child.expect(r"Votre situation, 2/2")
+    child.sendline("r")
+    child.expect("Utilisez-vous Android \\?")
+    child.expect("Votre réponse précédente : oui")
+    child.sendline("oui")
+    child.expect("Connaît-elle vos mots de passe \\?")
+    child.sendline("p")
+    child.expect(r"Téléphone, 1/3")
+    child.sendline("i")
+    child.expect("à revoir avec une association")
+    child.sendline("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert files_in(tmp_path) == []
+
+
 def test_language_is_asked_when_unknown(tmp_path: Path) -> None:
     child = spawn(tmp_path)
     child.expect("Language / Langue")
