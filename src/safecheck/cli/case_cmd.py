@@ -328,6 +328,18 @@ def phone_command(
         Path | None,
         typer.Option("--adb-path", metavar="PATH", help=HELP("help.option.adb_path")),
     ] = None,
+    android: Annotated[bool, typer.Option("--android", help=HELP("help.option.android"))] = False,
+    iphone: Annotated[bool, typer.Option("--iphone", help=HELP("help.option.iphone"))] = False,
+    backup: Annotated[
+        Path | None,
+        typer.Option("--backup", metavar="FOLDER", help=HELP("help.option.backup")),
+    ] = None,
+    backup_password_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--backup-password-file", metavar="FILE", help=HELP("help.option.backup_password_file")
+        ),
+    ] = None,
     label: LabelOption = None,
     passphrase_file: PassphraseOption = None,
     initials: InitialsOption = None,
@@ -335,16 +347,20 @@ def phone_command(
 ) -> None:
     with handled_errors():
         # adb and the phone modules are only loaded for this command
-        from safecheck.cli.phone_cmd import read_phone  # noqa: PLC0415
+        from safecheck.cli.phone_cmd import PhoneChoice, read_chosen_phone  # noqa: PLC0415
 
         t = translator(lang)
         who = initials_from(initials)
         console = err_console()
+        choice = PhoneChoice(android, iphone, backup, None)
         with _opened(folder, passphrase_file, t) as case:
-            report, device = read_phone(t, console, serial, adb_path)
-            name = label or device.model or t("case.default_label.phone")
+            report, reminder = read_chosen_phone(
+                t, console, choice, serial, adb_path, backup_password_file
+            )
+            model = str(report.metadata.host.get("model", "") or "")
+            name = label or model or t("case.default_label.phone")
             _add_report(case, name, "phone", report, who, t)
-            console.print(t("phone.reminder"), style="bold", markup=False)
+            console.print(t(reminder), style="bold", markup=False)
 
 
 # -- notes and log -----------------------------------------------------------------------------
