@@ -88,7 +88,7 @@ def iphone_report(
     encrypted: bool | None = None,
 ) -> Report:
     now = clock()
-    entries, rows = check_iphone(facts, bundle_lookup, domain_lookup, redact)
+    entries, rows = check_iphone(facts, bundle_lookup, domain_lookup, redact, t)
     hits: list[Hit] = []
     for entry in entries:
         hits.extend(judge_iphone(entry))

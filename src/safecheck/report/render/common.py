@@ -268,6 +268,7 @@ def evidence_view(evidence: Evidence, t: Translator) -> EvidenceView:
     candidates = [
         (t("evidence.process"), evidence.process if evidence.path else None),
         (t("evidence.command"), command),
+        (t("evidence.read_from"), evidence.read_from),
         (t("evidence.pid"), str(evidence.pid) if evidence.pid is not None else None),
         (t("evidence.user"), evidence.user),
         (t("evidence.port"), str(evidence.port) if evidence.port is not None else None),
