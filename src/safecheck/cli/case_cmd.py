@@ -29,6 +29,12 @@ from safecheck.cli.common import (
     translator,
 )
 from safecheck.cli.output import STANDARD_OUTPUT, exposed_warning
+from safecheck.cli.phone_cmd import (
+    AndroidOption,
+    BackupOption,
+    BackupPasswordFileOption,
+    IPhoneOption,
+)
 from safecheck.cli.prompt import TerminalAsker, install_quick_exit_on_interrupt, read_line
 from safecheck.cli.scan_cmd import Platform
 from safecheck.core.crypto import passphrase_strength_note, read_passphrase_file
@@ -328,18 +334,10 @@ def phone_command(
         Path | None,
         typer.Option("--adb-path", metavar="PATH", help=HELP("help.option.adb_path")),
     ] = None,
-    android: Annotated[bool, typer.Option("--android", help=HELP("help.option.android"))] = False,
-    iphone: Annotated[bool, typer.Option("--iphone", help=HELP("help.option.iphone"))] = False,
-    backup: Annotated[
-        Path | None,
-        typer.Option("--backup", metavar="FOLDER", help=HELP("help.option.backup")),
-    ] = None,
-    backup_password_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--backup-password-file", metavar="FILE", help=HELP("help.option.backup_password_file")
-        ),
-    ] = None,
+    android: AndroidOption = False,
+    iphone: IPhoneOption = False,
+    backup: BackupOption = None,
+    backup_password_file: BackupPasswordFileOption = None,
     label: LabelOption = None,
     passphrase_file: PassphraseOption = None,
     initials: InitialsOption = None,

@@ -115,6 +115,20 @@ def _asker(t: Translator, console: Console) -> Callable[[list[Device]], Device]:
     return ask
 
 
+# Options that `safecheck phone` and `safecheck case phone` share.
+AndroidOption = Annotated[bool, typer.Option("--android", help=HELP("help.option.android"))]
+IPhoneOption = Annotated[bool, typer.Option("--iphone", help=HELP("help.option.iphone"))]
+BackupOption = Annotated[
+    Path | None, typer.Option("--backup", metavar="FOLDER", help=HELP("help.option.backup"))
+]
+BackupPasswordFileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--backup-password-file", metavar="FILE", help=HELP("help.option.backup_password_file")
+    ),
+]
+
+
 def phone_command(
     serial: Annotated[
         str | None, typer.Option("--serial", "-s", metavar="S", help=HELP("help.option.serial"))
@@ -135,18 +149,10 @@ def phone_command(
         Path | None,
         typer.Option("--adb-path", metavar="PATH", help=HELP("help.option.adb_path")),
     ] = None,
-    android: Annotated[bool, typer.Option("--android", help=HELP("help.option.android"))] = False,
-    iphone: Annotated[bool, typer.Option("--iphone", help=HELP("help.option.iphone"))] = False,
-    backup: Annotated[
-        Path | None,
-        typer.Option("--backup", metavar="FOLDER", help=HELP("help.option.backup")),
-    ] = None,
-    backup_password_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--backup-password-file", metavar="FILE", help=HELP("help.option.backup_password_file")
-        ),
-    ] = None,
+    android: AndroidOption = False,
+    iphone: IPhoneOption = False,
+    backup: BackupOption = None,
+    backup_password_file: BackupPasswordFileOption = None,
     make_backup: Annotated[
         Path | None,
         typer.Option("--make-backup", metavar="FOLDER", help=HELP("help.option.make_backup")),

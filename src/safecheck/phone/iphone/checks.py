@@ -10,6 +10,7 @@ from datetime import datetime
 from safecheck.core.entries import Entry
 from safecheck.core.i18n import Translator
 from safecheck.core.model import CoverageStatus
+from safecheck.phone.coverage import CheckRow
 from safecheck.phone.iphone import known
 from safecheck.phone.iphone.backup_facts import valid_bundle_id
 from safecheck.phone.iphone.facts import (
@@ -22,7 +23,6 @@ from safecheck.phone.iphone.facts import (
     JAILBREAK,
     PROFILES,
     AppFacts,
-    CheckRow,
     DeviceFacts,
     IPhoneFacts,
     ManagementFacts,

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from safecheck.core.model import CoverageStatus
+from safecheck.phone.coverage import CheckRow
 from safecheck.phone.iphone.backup_facts import (
     jailbreak_app_signs,
     management_from,
@@ -40,7 +41,6 @@ from safecheck.phone.iphone.facts import (
     JAILBREAK,
     PROFILES,
     AppFacts,
-    CheckRow,
     DeviceFacts,
     IPhoneFacts,
     ProfileFacts,
