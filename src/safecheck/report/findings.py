@@ -66,6 +66,7 @@ def evidence_of(entry: Entry, sha256: str | None, full_commands: bool = False) -
         if entry.modified
         else None,
         note=entry.remote,
+        read_from=entry.detail("read-from"),
     )
 
 

@@ -317,6 +317,7 @@ def evidence_view(evidence: Evidence, t: Translator, technical: bool = True) -> 
     candidates = [
         (t("evidence.process"), process),
         (t("evidence.command"), command),
+        (t("evidence.read_from"), evidence.read_from),
         (t("evidence.pid"), str(evidence.pid) if evidence.pid is not None and technical else None),
         (t("evidence.user"), evidence.user),
         (t("evidence.port"), str(evidence.port) if evidence.port is not None else None),
