@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from dataclasses import replace
 from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
+from rich.padding import Padding
 from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
 
 from safecheck.checkup.checklist.answers_file import ScriptedAsker, load_answers_file
 from safecheck.checkup.checklist.loader import load_checklists
@@ -20,7 +22,7 @@ from safecheck.cli.output import OutputOptions, write_report
 from safecheck.cli.prompt import TerminalAsker, install_quick_exit_on_interrupt, read_line
 from safecheck.core.errors import UsageError
 from safecheck.core.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, Translator
-from safecheck.core.resources import Country, load_resources
+from safecheck.core.resources import Contact, Country, load_resources
 from safecheck.report.model import Report, merge_scan
 from safecheck.report.render.terminal import print_summary
 
@@ -47,31 +49,38 @@ def ask_language(console: Console) -> str:
                 return lang
 
 
-BRIEFING_KINDS = ("emergency", "sms", "helpline", "chat")
+BRIEFING_KINDS = ("emergency", "sms", "helpline", "chat")  # when a country marks none
 
 
-def first_sentence(text: str) -> str:
-    match = re.match(r"(.+?[.!?])(\s|$)", text.strip(), re.DOTALL)
-    return match.group(1) if match else text.strip()
+def briefing_contacts(country: Country) -> list[Contact]:
+    """The few contacts of the first screen, as the country's data marks them."""
+    marked = [c for c in country.contacts if c.first_screen]
+    return marked or [c for c in country.contacts if c.kind in BRIEFING_KINDS]
 
 
 def show_briefing(console: Console, t: Translator, country: Country) -> None:
-    """The safety briefing, before any question: short enough to read on one screen."""
+    """The safety briefing, before any question, on two screens that each fit 24 lines of 80
+    columns: what the checkup is, how to leave and whom to call; then what acting may reveal
+    and why another device may be safer."""
     console.print(
         Panel(escape(t("briefing.body")), title=escape(t("briefing.title")), border_style="yellow")
     )
     console.print(
         f"[bold]{escape(t('briefing.help_heading'))} — {escape(t.pick(country.name))}[/bold]"
     )
-    shown = [c for c in country.contacts if c.kind in BRIEFING_KINDS]
-    width = min(16, max((len(c.contact) for c in shown), default=0))
-    for contact in shown:
+    contacts = Table.grid(padding=(0, 2))
+    contacts.add_column(style="bold", no_wrap=True)
+    contacts.add_column()
+    for contact in briefing_contacts(country):
         line = t.pick(contact.name)
         if contact.summary is not None:
-            line += f": {t.pick(contact.summary)}"
-        console.print(f"  [bold]{escape(contact.contact.ljust(width))}[/bold]  {escape(line)}")
-    console.print(escape(first_sentence(t.pick(country.protection_order))))
+            line += t("briefing.separator") + t.pick(contact.summary)
+        contacts.add_row(Text(contact.contact), Text(line))
+    console.print(Padding(contacts, (0, 0, 0, 2)))
     console.print(t("briefing.more", country=country.code), style="dim", markup=False)
+    read_line(console, t("briefing.next") + " ")
+    console.print()
+    console.print(Panel(escape(t("briefing.body_more")), border_style="yellow"))
     read_line(console, t("briefing.continue") + " ")
 
 

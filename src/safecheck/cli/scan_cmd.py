@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -114,6 +115,9 @@ def scan_command(
     full_commands: Annotated[
         bool, typer.Option("--full-commands", help=HELP("help.option.full_commands"))
     ] = False,
+    advocate: Annotated[
+        bool, typer.Option("--advocate", help=HELP("help.option.scan_advocate"))
+    ] = False,
     encrypt: Annotated[bool, typer.Option("--encrypt", help=HELP("help.option.encrypt"))] = False,
     passphrase_file: Annotated[
         Path | None,
@@ -131,7 +135,9 @@ def scan_command(
         host = _host(root, platform)
         if host.live and hasattr(os, "geteuid") and os.geteuid() != 0:
             err_console().print(t("scan.not_admin"), style="dim", markup=False)
-        report = _scan(host, t, sys.stderr.isatty(), full_commands)
+        report = _scan(host, t, sys.stderr.isatty(), full_commands or advocate)
+        if advocate:  # finding ids, collectors, certainty and process numbers in the report
+            report = replace(report, metadata=replace(report.metadata, advocate_mode=True))
         chosen = fmt or (ScanFormat.table if output is None else ScanFormat.text)
         if chosen is ScanFormat.table and output is None and not redact:
             console = out_console()

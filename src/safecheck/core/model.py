@@ -79,6 +79,9 @@ class Finding:
     safety_note: str = ""
     evidence: tuple[Evidence, ...] = ()
     references: tuple[str, ...] = ()
+    # One sentence in plain words, for rules whose title needs technical words; reports lead
+    # with it and keep the title for advocate mode.
+    plain: str = ""
 
 
 @dataclass(frozen=True)
