@@ -27,7 +27,7 @@ def run_phone_check(
 ) -> Report:
     """Reads the phone `serial` (read-only) and reports what may let someone watch it."""
     now = clock()
-    entries, rows = check_phone(adb, serial, indicators_lookup, lambda: now, redact_accounts)
+    entries, rows = check_phone(adb, serial, indicators_lookup, lambda: now, redact_accounts, t)
     hits: list[Hit] = []
     for entry in entries:
         hits.extend(judge_phone(entry))
