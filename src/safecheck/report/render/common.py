@@ -113,6 +113,9 @@ def is_checkup(report: Report) -> bool:
     return bool(report.answers) or bool(report.metadata.country)
 
 
+PHONE_PLATFORMS = ("android", "ios")  # reports of `safecheck phone`
+
+
 def has_scan(report: Report) -> bool:
     """The report includes an inspection of a computer or disk."""
     return bool(report.metadata.host)
@@ -123,7 +126,7 @@ def report_title(report: Report, t: Translator) -> str:
         return t("report.title_combined")
     if is_checkup(report):
         return t("report.title")
-    if report.metadata.host.get("platform") == "android":
+    if report.metadata.host.get("platform") in PHONE_PLATFORMS:
         return t("phone.title")
     return t("scan.title")
 
@@ -140,7 +143,7 @@ def local_time(iso: str) -> str:
 def inspected(report: Report, t: Translator) -> str:
     host = report.metadata.host
     platform = str(host.get("platform", ""))
-    if platform == "android":  # the phone check puts its own description there
+    if platform in PHONE_PLATFORMS:  # the phone check puts its own description there
         return str(host.get("root", ""))
     if host.get("live"):
         return t("scan.this_computer", platform=platform)

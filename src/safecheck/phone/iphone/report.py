@@ -1,0 +1,144 @@
+"""The report of an iPhone check, from a backup folder or a phone connected by USB.
+
+The CLI calls `run_iphone_backup_check` or `run_iphone_live_check`; both return a Report and
+raise `IPhoneError` (with a message key) when nothing can be read at all. No terminal I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from safecheck.core.entries import Entry, Hit
+from safecheck.core.i18n import Translator
+from safecheck.core.model import Coverage
+from safecheck.phone.iphone.analysis import judge_iphone
+from safecheck.phone.iphone.backup import open_backup
+from safecheck.phone.iphone.backup_facts import read_backup_facts
+from safecheck.phone.iphone.checks import check_iphone
+from safecheck.phone.iphone.facts import CheckRow, IPhoneFacts
+from safecheck.phone.iphone.live import IPhoneConnection, read_live_facts
+from safecheck.phone.match import IndicatorsLookup
+from safecheck.report.findings import findings_from_hits
+from safecheck.report.model import Metadata, Report
+from safecheck.report.rules import load_rules, rules_version
+
+Clock = Callable[[], datetime]
+
+
+def run_iphone_backup_check(
+    folder: Path,
+    t: Translator,
+    bundle_lookup: IndicatorsLookup | None,
+    domain_lookup: IndicatorsLookup | None,
+    password: str | None = None,
+    clock: Clock = lambda: datetime.now(UTC),
+    redact: bool = True,
+    indicators_version: str = "",
+) -> Report:
+    """Reads the backup in `folder` (never changed) and reports what may let someone watch the
+    iPhone. Raises BackupPasswordNeeded (encrypted, no password: ask and call again),
+    WrongBackupPassword, IPhoneError (not a backup, damaged Manifest.plist)."""
+    with open_backup(folder, password) as backup:
+        facts = read_backup_facts(backup, domain_lookup)
+        encrypted = backup.encrypted
+    # the folder is named after the iPhone's identifier: hidden unless asked
+    where = (
+        t("iphone.inspected_backup_hidden")
+        if redact
+        else t("iphone.inspected_backup", folder=str(folder))
+    )
+    return iphone_report(
+        facts,
+        t,
+        bundle_lookup,
+        domain_lookup,
+        clock,
+        redact,
+        indicators_version,
+        where,
+        encrypted,
+    )
+
+
+def run_iphone_live_check(
+    phone: IPhoneConnection,
+    t: Translator,
+    bundle_lookup: IndicatorsLookup | None,
+    clock: Clock = lambda: datetime.now(UTC),
+    redact: bool = True,
+    indicators_version: str = "",
+) -> Report:
+    """Reads the connected iPhone (read-only) and reports what may let someone watch it."""
+    facts = read_live_facts(phone)
+    where = t("iphone.inspected_live")
+    return iphone_report(facts, t, bundle_lookup, None, clock, redact, indicators_version, where)
+
+
+def iphone_report(
+    facts: IPhoneFacts,
+    t: Translator,
+    bundle_lookup: IndicatorsLookup | None,
+    domain_lookup: IndicatorsLookup | None,
+    clock: Clock,
+    redact: bool,
+    indicators_version: str,
+    where: str,
+    encrypted: bool | None = None,
+) -> Report:
+    now = clock()
+    entries, rows = check_iphone(facts, bundle_lookup, domain_lookup, redact)
+    hits: list[Hit] = []
+    for entry in entries:
+        hits.extend(judge_iphone(entry))
+    findings = findings_from_hits(hits, load_rules(), t, lambda _program: None)
+    versions = {"rules": rules_version()}
+    if bundle_lookup is not None:
+        versions["indicators"] = indicators_version or "installed"
+    metadata = Metadata.of_run(
+        now, t.lang, versions, host=_host(facts, entries, where, redact, encrypted)
+    )
+    return Report(
+        metadata=metadata,
+        findings=tuple(findings),
+        answers=(),
+        risks=(),
+        coverage=tuple(_coverage(row, t) for row in rows),
+    )
+
+
+def _coverage(row: CheckRow, t: Translator) -> Coverage:
+    return Coverage(row.id, row.status, t(row.key, **row.values), row.details)
+
+
+def _host(
+    facts: IPhoneFacts, entries: list[Entry], where: str, redact: bool, encrypted: bool | None
+) -> dict[str, str | bool | int]:
+    host: dict[str, str | bool | int] = {
+        "platform": "ios",
+        "live": False,  # never "this computer": the phone is another device
+        "root": where,
+        "entries": len(entries),
+        "os": "iOS",
+    }
+    device = facts.device
+    if device is not None:
+        for key, value in (
+            ("model", device.product_name or device.product_type),
+            ("model_id", device.product_type),
+            ("os_version", device.ios_version),
+            ("build", device.build),
+        ):
+            if value:
+                host[key] = value
+        if device.backup_date is not None:
+            host["backup_date"] = device.backup_date.isoformat(timespec="seconds")
+        if not redact:
+            if device.name:
+                host["device_name"] = device.name
+            if device.serial:
+                host["serial"] = device.serial
+    if encrypted is not None:
+        host["backup_encrypted"] = encrypted
+    return host
