@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING
 import yaml
 
 if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
     from babel.core import Locale
 
 LANGUAGES: tuple[str, ...] = ("en", "fr", "ar", "es", "pt", "tr")
@@ -208,20 +210,71 @@ class Translator:
             return str(format_datetime(moment, format="medium", locale=_locale(self.lang)))
         return str(format_date(moment, format="medium", locale=_locale(self.lang)))
 
-    def has(self, text: LocalizedText) -> bool:
-        """Whether a data text exists in this language (else `pick` falls back)."""
-        return bool(text.get(self.lang))
-
-    def pick(self, text: LocalizedText) -> str:
-        """The text of a data file (checklist, rules, contacts) in this language. A text not yet
-        translated is shown in FALLBACK_LANGUAGE after a mark that says so in this language."""
+    def _own(self, text: LocalizedText) -> str | None:
         own = text.get(self.lang)
         if own:
+            return own
+        english = text.get(FALLBACK_LANGUAGE)
+        if english and self.lang not in REQUIRED_LANGUAGES:
+            return data_translations(self.lang).get(english.strip())
+        return None
+
+    def has(self, text: LocalizedText) -> bool:
+        """Whether a data text exists in this language (else `pick` falls back)."""
+        return self._own(text) is not None
+
+    def pick(self, text: LocalizedText) -> str:
+        """The text of a data file (checklist, rules, contacts) in this language: inline in the
+        data file (en, fr), else from this language's gettext catalogs. A text not yet
+        translated is shown in FALLBACK_LANGUAGE after a mark that says so in this language."""
+        own = self._own(text)
+        if own is not None:
             return own
         fallback = text.get(FALLBACK_LANGUAGE) or text[DEFAULT_LANGUAGE]
         if self.lang in REQUIRED_LANGUAGES:
             return fallback
         return self("i18n.fallback_mark") + " " + fallback
+
+
+def data_folder(lang: str) -> Traversable:
+    """Where the gettext catalogs of a language's data texts are (`<lang>/data/*.po`)."""
+    return resources.files(__package__).joinpath(lang, "data")
+
+
+def _fields(text: str) -> set[str] | None:
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    except ValueError:  # an unbalanced brace: compared as such
+        return None
+
+
+@functools.cache
+def data_translations(lang: str) -> dict[str, str]:
+    """English data text -> its translation, merged over every `.po` catalog of one language.
+    Read once, and only for the language in use. An empty or fuzzy translation, or one whose
+    {placeholders} differ from the English, counts as not translated (the English is shown,
+    marked): a translator's slip must never break a report."""
+    folder = data_folder(lang)
+    if not folder.is_dir():
+        return {}
+    from babel.messages.pofile import read_po  # noqa: PLC0415
+
+    merged: dict[str, str] = {}
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".po"):
+            continue
+        with entry.open("rb") as file:
+            po = read_po(file, locale=lang)
+        for message in po:
+            english, translated = message.id, message.string
+            if not (isinstance(english, str) and english and isinstance(translated, str)):
+                continue
+            if message.fuzzy or not translated.strip():
+                continue
+            if _fields(translated) != _fields(english):
+                continue
+            merged[english.strip()] = translated.strip()
+    return merged
 
 
 def language_from_environment(environ: Mapping[str, str]) -> str | None:
