@@ -12,7 +12,7 @@ import pytest
 from safecheck.core import i18n
 from safecheck.core.i18n import Translator, data_translations
 
-PO = r'''# A catalog as Poedit writes one.
+PO = r"""# A catalog as Poedit writes one.
 msgid ""
 msgstr ""
 "Content-Type: text/plain; charset=UTF-8\n"
@@ -39,7 +39,7 @@ msgid ""
 "A text on two lines\n"
 "in the data file."
 msgstr "Un texto en dos líneas."
-'''
+"""
 
 ENGLISH_MARK = "[aún sin traducir, en inglés]"
 

@@ -313,7 +313,7 @@ def scan_command(
         t = translator(lang)
         who = initials_from(initials)
         with _opened(folder, passphrase_file, t) as case:
-            report = _scan(_host(root, platform), t, show_progress=sys.stderr.isatty())
+            report = _scan(_host(root, platform), t, show_progress=sys.stderr.isatty())(t)
             name = label or t("case.default_label.scan")
             _add_report(case, name, "scan", report, who, t)
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import yaml
 
-from safecheck.core.i18n import REQUIRED_LANGUAGES
 from safecheck.core.errors import Problem
 from safecheck.core.fileio import read_regular
+from safecheck.core.i18n import REQUIRED_LANGUAGES
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

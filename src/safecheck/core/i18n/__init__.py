@@ -195,7 +195,7 @@ class Translator:
 
     def number(self, value: object) -> str:
         """A number written the way this language writes it (1,234 · 1 234 · 1.234)."""
-        if not _is_number(value):
+        if not isinstance(value, int | float) or isinstance(value, bool):
             return str(value)
         from babel.numbers import format_decimal  # noqa: PLC0415
 
