@@ -91,6 +91,9 @@ footer { margin-top: 2rem; border-top: 2px solid #111; padding-top: .5rem; }
 """.strip()
 
 
+RTL_ATTRIBUTE = ' dir="rtl"'
+
+
 def h(text: str) -> str:
     """Data as HTML text: escaped, control characters visible, line breaks kept."""
     return html.escape(visible(text), quote=False).replace("\n", "<br>\n")
@@ -192,7 +195,7 @@ def render_html(report: Report, t: Translator, help_section: str | None = None) 
     out = [
         "<!DOCTYPE html>",
         # the page's language is that of its headings; Arabic reads right to left
-        f'<html lang="{html.escape(t.lang, quote=True)}"{' dir="rtl"' if t.rtl else ""}>',
+        f'<html lang="{html.escape(t.lang, quote=True)}"{RTL_ATTRIBUTE if t.rtl else ""}>',
         "<head>",
         '<meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
