@@ -63,9 +63,10 @@ def test_plural_messages_become_gettext_plurals(tmp_path: Path) -> None:
     assert po.num_plurals == 6 and "nplurals=6" in po.plural_forms
     apps = next(m for m in po if m.context == "iphone.coverage.apps")
     assert apps.id == ("{count} app read.", "{count} apps read.")
+    assert isinstance(apps.string, tuple | list)
     assert apps.string[2] == "قُرئ تطبيقان."  # index 2 is "two" in Arabic's Plural-Forms
     plain = next(m for m in po if m.context == "iphone.live.locked")
-    assert plain.id.startswith("The iPhone is locked")
+    assert isinstance(plain.id, str) and plain.id.startswith("The iPhone is locked")
 
 
 def test_a_translation_made_in_poedit_lands_in_the_yaml(tmp_path: Path) -> None:

@@ -73,7 +73,9 @@ def word_boxes(pdf: Path) -> list[Page]:
 
 
 class Root(HTMLParser):
-    attributes: dict[str, str | None] = {}
+    def __init__(self) -> None:
+        super().__init__()
+        self.attributes: dict[str, str | None] = {}
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "html":
@@ -108,9 +110,9 @@ def test_arabic_report_is_laid_out_right_to_left_without_overflow(
     t = Translator("ar")
     flat = bare(text)
     for key in ("report.answers", "report.caveat_end", "report.integrity_note"):
-        for word in normalise(t(key)).split():
-            if ARABIC.search(word) and len(word) > 3:
-                assert bare(word.strip(".،:؛()")) in flat, (key, word)
+        for expected in normalise(t(key)).split():
+            if ARABIC.search(expected) and len(expected) > 3:
+                assert bare(expected.strip(".،:؛()")) in flat, (key, expected)
     # right to left: the title ends at the right margin; in English it starts at the left
     first = pages[0]
     for x_min, x_max in first.lines[:3]:  # the title and the first facts
