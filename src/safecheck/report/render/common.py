@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
-from safecheck.core.i18n import LANGUAGE_NAMES, Translator
+from safecheck.core.i18n import LANGUAGE_NAMES, Translator, language_statuses
 from safecheck.core.model import CoverageStatus, Evidence, Finding, Outcome
 from safecheck.report.model import AnsweredItem, Report
 
@@ -196,6 +196,9 @@ def header_lines(report: Report, t: Translator) -> list[str]:
         lines.append(t("report.language_country", language=language, country=meta.country))
     else:
         lines.append(t("report.language", language=language))
+    status = language_statuses().get(t.lang)
+    if status is not None and not status.reviewed:  # the reader may judge its wording by it
+        lines.append(t("report.unreviewed", language=status.name))
     if meta.advocate_mode:
         lines.append(t("report.advocate_mode"))
     if meta.redacted:
