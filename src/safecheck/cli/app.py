@@ -18,6 +18,7 @@ from safecheck.cli.common import (
     ReportLangOption,
     check_language,
     choose_language,
+    for_terminal,
     handled_errors,
     languages_text,
 )
@@ -55,7 +56,7 @@ def languages(
         check_language(lang)
         # a list, not a session: no notice about unreviewed translations here
         t = Translator(lang or language_from_environment(os.environ) or DEFAULT_LANGUAGE)
-        typer.echo(languages_text(t), nl=False)
+        typer.echo(for_terminal(t, languages_text(t)), nl=False)
 
 
 LangOption = Annotated[str | None, typer.Option("--lang", help=HELP("help.option.lang"))]

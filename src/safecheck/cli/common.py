@@ -22,7 +22,7 @@ from safecheck.core.i18n import (
     language_from_environment,
     language_statuses,
 )
-from safecheck.core.i18n.bidi import isolate_ltr_runs
+from safecheck.core.i18n.bidi import isolate_lines, isolate_ltr_runs
 
 
 def language_from_arguments(argv: list[str]) -> str | None:
@@ -68,6 +68,12 @@ class SessionConsole(Console):
                 yield segment
             else:
                 yield Segment(isolate_ltr_runs(segment.text, force=True), segment.style)
+
+
+def for_terminal(t: Translator, text: str) -> str:
+    """Plain text printed without a console (typer.echo): isolated like the console's lines
+    when the language is written right to left."""
+    return isolate_lines(text) if t.rtl else text
 
 
 def err_console(soft_wrap: bool = True) -> Console:
@@ -163,7 +169,7 @@ def translator(lang: str | None) -> Translator:
 
 def check_language(option: str | None) -> None:
     if option == "list":  # `--lang list`: the languages, their names and statuses
-        typer.echo(languages_text(HELP), nl=False)
+        typer.echo(for_terminal(HELP, languages_text(HELP)), nl=False)
         raise typer.Exit(0)
     if option is not None and option not in LANGUAGES:
         raise UsageError(HELP("error.bad_language", languages=", ".join(LANGUAGES)))
