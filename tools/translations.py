@@ -95,28 +95,36 @@ def write_templates() -> None:
     TEMPLATES.mkdir(parents=True, exist_ok=True)
     for domain in DOMAINS:
         with (TEMPLATES / f"{domain}.pot").open("wb") as out:
-            write_po(out, template(domain), width=100, omit_header=False)
+            write_po(out, _without_format_flags(template(domain)), width=100, omit_header=False)
+
+
+def _without_format_flags(catalog: Catalog) -> Catalog:
+    # Babel marks a text holding "%" as a Python %-format; ours use {placeholders}, and the
+    # wrong mark makes `msgfmt -c` reject a correct translation.
+    for message in catalog:
+        message.flags.discard("python-format")
+    return catalog
 
 
 def update(lang: str) -> None:
+    """Bring a language's catalogs in line with the data: new English texts are added empty,
+    translations of texts that changed are kept as obsolete (#~) entries for the translator."""
     if lang in SOURCE_LANGUAGES:
         sys.exit(f"{lang} is written inline in the data files, not in a .po catalog")
     folder = I18N / lang / "data"
     folder.mkdir(parents=True, exist_ok=True)
     for domain in DOMAINS:
         fresh = template(domain)
-        fresh.locale = lang  # type: ignore[assignment]
         path = folder / f"{domain}.po"
         if path.exists():
             with path.open("rb") as old_file:
-                old = read_po(old_file, locale=lang)
-            fresh.update(old, no_fuzzy_matching=True)  # type: ignore[no-untyped-call]
-            for message in fresh:
-                previous = old.get(message.id) if message.id else None
-                if previous is not None and previous.string:
-                    message.string = previous.string
+                catalog = read_po(old_file, locale=lang)
+            catalog.update(fresh, no_fuzzy_matching=True)  # type: ignore[no-untyped-call]
+        else:
+            fresh.locale = lang  # type: ignore[assignment]
+            catalog = fresh
         with path.open("wb") as out:
-            write_po(out, fresh, width=100, omit_header=False)
+            write_po(out, _without_format_flags(catalog), width=100, omit_header=False)
 
 
 def status(langs: list[str]) -> None:

@@ -29,7 +29,7 @@ def test_every_contact_has_a_one_line_summary_in_every_language(contact: Contact
 
 
 def briefing(lang: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setattr("sys.stdin", io.StringIO("\n"))  # Enter, to start the checkup
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n\n"))  # Enter on each of the two screens
     out = io.StringIO()
     console = Console(file=out, width=200, color_system=None)
     show_briefing(console, Translator(lang), load_resources()["FR"])

@@ -22,26 +22,30 @@ def loose(text: str) -> str:
 
 
 def walk(child: pexpect.spawn, t: Translator, mark: str) -> None:
-    """Answer the mini checklists: the questions are English with the fallback mark (the mini
-    checklists are only written in English and French)."""
+    """Answer the mini checklists with the language's own keys: the questions are English with
+    the fallback mark (the mini checklists are only written in English and French)."""
+    keys = {action: t(f"key.{action}") for action in ("yes", "no", "unsure", "skip")}
+    hint = re.escape(t("key.yes")) + "/" + re.escape(t("key.no")) + "/"
     child.expect(loose(t("briefing.title")))
     child.expect("3919")  # help numbers before any question
-    child.expect(loose(t("briefing.continue")[:12]))
+    child.expect(loose(t("briefing.next")[:25]))  # the first screen
+    child.sendline("")
+    child.expect(loose(t("briefing.continue")[:25]))  # the second, before the questions
     child.sendline("")
     for question, answer in (
-        ("Do you use Android", "y"),
-        ("Do they know your passwords", "y"),
-        ("Is mail forwarded to an address", "y"),
-        ("Is there an app you do not recognise", "?"),
-        ("Did you write down its name", "s"),
-        ("Is protection on", "n"),
+        ("Do you use Android", "yes"),
+        ("Do they know your passwords", "yes"),
+        ("Is mail forwarded to an address", "yes"),
+        ("Is there an app you do not recognise", "unsure"),
+        ("Did you write down its name", "skip"),
+        ("Is protection on", "no"),
     ):
         child.expect(loose(mark))
         child.expect(question)
-        child.expect(r"\[y/n/\?/c/s/b/h/q\]")
-        child.sendline(answer)
+        child.expect(r"\[" + hint)
+        child.sendline(keys[answer])
     child.expect(loose(t("checkup.scan_prompt")[:10]))
-    child.sendline("n")
+    child.sendline(t("key.no"))
 
 
 def test_checkup_in_arabic_saves_a_french_report(tmp_path: Path) -> None:
@@ -78,6 +82,6 @@ def test_checkup_in_spanish(tmp_path: Path) -> None:
     assert child.exitstatus == 0
     text = (tmp_path / "informe.txt").read_text(encoding="utf-8")
     assert t("report.answers").upper() in text  # a text report: headings in capitals
-    assert "[aún sin traducir, en inglés] Do you use Android?" in text
+    assert "[en inglés] Do you use Android?" in text
     assert "1 pregunta" in text or "preguntas" in text
     assert not any(char in text for char in ISOLATES)

@@ -117,6 +117,7 @@ INVARIABLE = {
     "{limit} per",
     "{limit} KiB",
     "{max}, the",
+    "{count}, first",
 }
 SAMPLE_COUNTS = (0, 1, 2, 3, 11, 100)
 
@@ -219,6 +220,6 @@ def test_language_from_environment(env: dict[str, str], expected: str | None) ->
 
 
 def test_translator_formats() -> None:
-    assert Translator("fr")("prompt.progress", number=2, total=9) == "Question 2 sur 9"
+    assert Translator("fr")("keys.legend", keys="o oui") == "Touches : o oui"
     with pytest.raises(ValueError, match="unsupported"):
         Translator("xx")

@@ -41,7 +41,7 @@ msgid ""
 msgstr "Un texto en dos líneas."
 """
 
-ENGLISH_MARK = "[aún sin traducir, en inglés]"
+ENGLISH_MARK = "[en inglés]"
 
 
 @pytest.fixture

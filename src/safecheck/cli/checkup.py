@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Callable
 from dataclasses import replace
@@ -10,7 +9,10 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
+from rich.padding import Padding
 from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
 
 from safecheck.checkup.checklist.answers_file import ScriptedAsker, load_answers_file
 from safecheck.checkup.checklist.loader import load_checklists
@@ -22,7 +24,7 @@ from safecheck.cli.prompt import TerminalAsker, install_quick_exit_on_interrupt,
 from safecheck.core.errors import UsageError
 from safecheck.core.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, Translator
 from safecheck.core.i18n.bidi import has_rtl, isolate
-from safecheck.core.resources import Country, load_resources
+from safecheck.core.resources import Contact, Country, load_resources
 from safecheck.report.model import Report, merge_scan
 from safecheck.report.render.terminal import print_summary
 
@@ -72,31 +74,38 @@ def ask_language(console: Console) -> str:
             return chosen
 
 
-BRIEFING_KINDS = ("emergency", "sms", "helpline", "chat")
+BRIEFING_KINDS = ("emergency", "sms", "helpline", "chat")  # when a country marks none
 
 
-def first_sentence(text: str) -> str:
-    match = re.match(r"(.+?[.!?])(\s|$)", text.strip(), re.DOTALL)
-    return match.group(1) if match else text.strip()
+def briefing_contacts(country: Country) -> list[Contact]:
+    """The few contacts of the first screen, as the country's data marks them."""
+    marked = [c for c in country.contacts if c.first_screen]
+    return marked or [c for c in country.contacts if c.kind in BRIEFING_KINDS]
 
 
 def show_briefing(console: Console, t: Translator, country: Country) -> None:
-    """The safety briefing, before any question: short enough to read on one screen."""
+    """The safety briefing, before any question, on two screens that each fit 24 lines of 80
+    columns: what the checkup is, how to leave and whom to call; then what acting may reveal
+    and why another device may be safer."""
     console.print(
         Panel(escape(t("briefing.body")), title=escape(t("briefing.title")), border_style="yellow")
     )
     console.print(
         f"[bold]{escape(t('briefing.help_heading'))} — {escape(t.pick(country.name))}[/bold]"
     )
-    shown = [c for c in country.contacts if c.kind in BRIEFING_KINDS]
-    width = min(16, max((len(c.contact) for c in shown), default=0))
-    for contact in shown:
+    contacts = Table.grid(padding=(0, 2))
+    contacts.add_column(style="bold", no_wrap=True)
+    contacts.add_column()
+    for contact in briefing_contacts(country):
         line = t.pick(contact.name)
         if contact.summary is not None:
-            line += f": {t.pick(contact.summary)}"
-        console.print(f"  [bold]{escape(contact.contact.ljust(width))}[/bold]  {escape(line)}")
-    console.print(escape(first_sentence(t.pick(country.protection_order))))
+            line += t("briefing.separator") + t.pick(contact.summary)
+        contacts.add_row(Text(contact.contact), Text(line))
+    console.print(Padding(contacts, (0, 0, 0, 2)))
     console.print(t("briefing.more", country=country.code), style="dim", markup=False)
+    read_line(console, t("briefing.next") + " ")
+    console.print()
+    console.print(Panel(escape(t("briefing.body_more")), border_style="yellow"))
     read_line(console, t("briefing.continue") + " ")
 
 
@@ -152,11 +161,25 @@ def live_scan(t: Translator, console: Console | None, advocate: bool = False) ->
     return scan_this_computer(t, console is not None, full_commands=advocate)
 
 
-def offer_phone(t: Translator, console: Console) -> Reading | None:
+def offer_phone(t: Translator, console: Console, iphone_questions: bool) -> Reading | None:
+    """At the end of a guided session: offer to check a connected Android phone, else a
+    connected iPhone; when the iPhone questions were asked and no iPhone could be offered, say
+    how to check one from a backup."""
     # adb and the phone modules are only loaded here, at the end of a guided session
+    from safecheck.cli.iphone_cmd import offer_iphone_check  # noqa: PLC0415
     from safecheck.cli.phone_cmd import offer_phone_check  # noqa: PLC0415
 
-    return offer_phone_check(t, console, lambda q: ask_yes_no(console, q))
+    def confirm(question: str) -> bool:
+        return ask_yes_no(console, question)
+
+    report = offer_phone_check(t, console, confirm)
+    if report is None:
+        report = offer_iphone_check(t, console, confirm)
+    if report is None and iphone_questions:
+        console.print()
+        console.print(t("iphone.checkup_hint"), markup=False)
+        console.print(t("iphone.backup.how_to"), markup=False)
+    return report
 
 
 def offer_scan(console: Console, t: Translator) -> bool:
@@ -202,7 +225,7 @@ def run(
     ]
     if scan is True or (scan is None and offer_scan(console, t)):
         parts.append(live_scan(t, console, advocate))
-    phone = offer_phone(t, console)
+    phone = offer_phone(t, console, any(item.startswith("iphone-") for item in answers))
     if phone is not None:
         parts.append(phone)
     console.print()

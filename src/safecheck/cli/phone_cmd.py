@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -121,6 +122,20 @@ def _asker(t: Translator, console: Console) -> Callable[[list[Device]], Device]:
     return ask
 
 
+# Options that `safecheck phone` and `safecheck case phone` share.
+AndroidOption = Annotated[bool, typer.Option("--android", help=HELP("help.option.android"))]
+IPhoneOption = Annotated[bool, typer.Option("--iphone", help=HELP("help.option.iphone"))]
+BackupOption = Annotated[
+    Path | None, typer.Option("--backup", metavar="FOLDER", help=HELP("help.option.backup"))
+]
+BackupPasswordFileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--backup-password-file", metavar="FILE", help=HELP("help.option.backup_password_file")
+    ),
+]
+
+
 def phone_command(
     serial: Annotated[
         str | None, typer.Option("--serial", "-s", metavar="S", help=HELP("help.option.serial"))
@@ -142,15 +157,107 @@ def phone_command(
         Path | None,
         typer.Option("--adb-path", metavar="PATH", help=HELP("help.option.adb_path")),
     ] = None,
+    android: AndroidOption = False,
+    iphone: IPhoneOption = False,
+    backup: BackupOption = None,
+    backup_password_file: BackupPasswordFileOption = None,
+    make_backup: Annotated[
+        Path | None,
+        typer.Option("--make-backup", metavar="FOLDER", help=HELP("help.option.make_backup")),
+    ] = None,
 ) -> None:
     with handled_errors():
         t = translator(lang)
         report_t = report_translator(report_lang, t)
         console = err_console()
-        reading, _device = read_phone_reading(t, console, serial, adb_path, redact=not no_redact)
+        choice = PhoneChoice(android, iphone or make_backup is not None, backup, make_backup)
+        reading, reminder = read_chosen_phone(
+            t, console, choice, serial, adb_path, backup_password_file, redact=not no_redact
+        )
         options = OutputOptions(fmt, output, force, report_lang=report_t.lang)
         write_report(reading(report_t), t, options, console)
-        console.print(t("phone.reminder"), style="bold", markup=False)
+        console.print(t(reminder), style="bold", markup=False)
+
+
+@dataclass(frozen=True)
+class PhoneChoice:
+    """What the command line says about which phone to read."""
+
+    android: bool
+    iphone: bool
+    backup: Path | None
+    make_backup: Path | None
+
+    def check(self, t: Translator) -> None:
+        if self.android and self.iphone:
+            raise UsageError(t("phone.android_and_iphone"))
+        if self.backup is not None and self.make_backup is not None:
+            raise UsageError(t("phone.backup_with_make_backup"))
+        if self.backup is not None and self.android:
+            raise UsageError(t("phone.android_with_backup"))
+
+
+def read_chosen_phone(
+    t: Translator,
+    console: Console,
+    choice: PhoneChoice,
+    serial: str | None,
+    adb_path: Path | None,
+    password_file: Path | None,
+    redact: bool = True,
+) -> tuple[Callable[[Translator], Report], str]:
+    """The report of the phone the command line points at (a backup, --iphone, --android, or
+    whichever kind is connected), to be written in any language, and the message key of the
+    reminder to show after it.
+
+    Shared by `safecheck phone` and `safecheck case phone`."""
+    choice.check(t)
+    # the iPhone modules are only loaded when an iPhone may be read
+    if choice.backup is not None:
+        from safecheck.cli.iphone_cmd import read_iphone_backup  # noqa: PLC0415
+
+        report = read_iphone_backup(t, console, choice.backup, password_file, redact)
+        return report, "iphone.backup.reminder"
+    if choice.iphone:
+        return _read_iphone(t, console, serial, redact, choice.make_backup, password_file)
+    if choice.android:
+        return read_phone_reading(t, console, serial, adb_path, redact)[0], "phone.reminder"
+    adb = Adb(SubprocessRunner(search_path=search_path(adb_path)), timeout=ADB_TIMEOUT)
+    try:
+        androids, android_why = adb.devices(), ""
+    except AdbError as exc:
+        androids, android_why = [], t(exc.key, **exc.values)
+    from safecheck.cli.iphone_cmd import connected_iphones  # noqa: PLC0415
+
+    iphones, iphone_why = connected_iphones()
+    if iphones and any(d.state == READY for d in androids):
+        raise UsageError(t("phone.both_connected"))
+    if iphones:
+        return _read_iphone(t, console, serial, redact, None, password_file)
+    if androids:  # ready or not: read_phone says what to do about a phone that is not ready
+        return read_phone_reading(t, console, serial, adb_path, redact)[0], "phone.reminder"
+    raise UsageError(
+        t(
+            "phone.nothing_connected",
+            android=android_why or t("phone.no_device"),
+            iphone=t(iphone_why or "iphone.live.no_device"),
+        )
+    )
+
+
+def _read_iphone(
+    t: Translator,
+    console: Console,
+    serial: str | None,
+    redact: bool,
+    make_backup: Path | None,
+    password_file: Path | None,
+) -> tuple[Callable[[Translator], Report], str]:
+    from safecheck.cli.iphone_cmd import read_iphone_live  # noqa: PLC0415
+
+    console.print(t("phone.read_only"), markup=False)
+    report = read_iphone_live(t, console, serial, redact, make_backup, password_file)
+    return report, "iphone.reminder"
 
 
 def read_phone(

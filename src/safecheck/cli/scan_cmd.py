@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -127,6 +128,9 @@ def scan_command(
     full_commands: Annotated[
         bool, typer.Option("--full-commands", help=HELP("help.option.full_commands"))
     ] = False,
+    advocate: Annotated[
+        bool, typer.Option("--advocate", help=HELP("help.option.scan_advocate"))
+    ] = False,
     encrypt: Annotated[bool, typer.Option("--encrypt", help=HELP("help.option.encrypt"))] = False,
     passphrase_file: Annotated[
         Path | None,
@@ -145,7 +149,14 @@ def scan_command(
         host = _host(root, platform)
         if host.live and hasattr(os, "geteuid") and os.geteuid() != 0:
             err_console().print(t("scan.not_admin"), style="dim", markup=False)
-        reading = _scan(host, t, sys.stderr.isatty(), full_commands)
+        scanned = _scan(host, t, sys.stderr.isatty(), full_commands or advocate)
+
+        def reading(language: Translator) -> Report:
+            written = scanned(language)
+            if advocate:  # finding ids, collectors, certainty and process numbers in the report
+                return replace(written, metadata=replace(written.metadata, advocate_mode=True))
+            return written
+
         report = reading(t)
         chosen = fmt or (ScanFormat.table if output is None else ScanFormat.text)
         if chosen is ScanFormat.table and output is None and not redact:

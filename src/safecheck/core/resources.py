@@ -61,6 +61,8 @@ class Contact:
     # One line that says what the number is for and how it can be used (free, anonymous,
     # 24/7, by text...), shown wherever the number is shown.
     summary: LocalizedText | None = None
+    # Shown on the checkup's first screen, which must fit a 24-line terminal: a few per country.
+    first_screen: bool = False
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,7 @@ def _source(node: yaml.Node | None, p: Problems, what: str) -> str | None:
 
 
 def _contact(node: yaml.Node, p: Problems) -> Contact | None:
-    view = as_mapping(node, p, CONTACT_REQUIRED, ("summary",), what="contact")
+    view = as_mapping(node, p, CONTACT_REQUIRED, ("summary", "first_screen"), what="contact")
     if view is None:
         return None
     start = len(p.items)
@@ -124,6 +126,9 @@ def _contact(node: yaml.Node, p: Problems) -> Contact | None:
     description = _localized(view, "description", p, what)
     summary = _localized(view, "summary", p, what) if view.get("summary") is not None else None
     source = _source(view.get("source"), p, f"{what}: 'source'")
+    first_screen = view.get("first_screen") is not None and (
+        as_word(view.get("first_screen"), p, f"{what}: 'first_screen'", ["true", "false"]) == "true"
+    )
     if (
         len(p.items) > start
         or contact_id is None
@@ -143,6 +148,7 @@ def _contact(node: yaml.Node, p: Problems) -> Contact | None:
         source=source,
         line=node.start_mark.line + 1,
         summary=summary,
+        first_screen=first_screen,
     )
 
 

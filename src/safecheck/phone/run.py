@@ -7,18 +7,14 @@ from datetime import UTC, datetime
 
 from safecheck.core.entries import Entry, Hit
 from safecheck.core.i18n import Translator
-from safecheck.core.model import Coverage
 from safecheck.phone.android.adb import Adb
 from safecheck.phone.android.analysis import judge_phone
-from safecheck.phone.android.checks import DEVICE, CheckRow, Clock, check_phone
+from safecheck.phone.android.checks import DEVICE, Clock, check_phone
+from safecheck.phone.coverage import CheckRow, coverage_row
 from safecheck.phone.match import IndicatorsLookup
 from safecheck.report.findings import findings_from_hits
 from safecheck.report.model import Metadata, Report
 from safecheck.report.rules import load_rules, rules_version
-
-
-def coverage_row(row: CheckRow, t: Translator) -> Coverage:
-    return Coverage(row.id, row.status, t(row.key, **row.values), row.details)
 
 
 def run_phone_check(

@@ -34,7 +34,7 @@ from safecheck.core.model import (
 )
 from safecheck.report.model import AnsweredItem, Metadata, Report, Risk
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 SCHEMA_MAJOR = 1
 DIGEST_ALGORITHM = "sha256"
 MAX_REPORT_BYTES = 64 * 1024 * 1024  # a real report is a few hundred kilobytes at most
@@ -72,6 +72,7 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "safety_note": finding.safety_note,
         "evidence": [evidence_to_dict(e) for e in finding.evidence],
         "references": list(finding.references),
+        **({"plain": finding.plain} if finding.plain else {}),
     }
 
 
@@ -281,6 +282,7 @@ def _finding(r: _Reader, data: dict[str, Any], where: str) -> Finding:
         safety_note=r.text(data, "safety_note", where),
         evidence=tuple(evidence),
         references=tuple(r.texts(data, "references", where)),
+        plain=r.optional_text(data, "plain", where) or "",
     )
 
 

@@ -294,7 +294,13 @@ def inspect(
     collectors = [c for c in collectors if host.platform in c.platforms]
     results = collect(host, collectors, progress)
     all_entries = [entry for _collector, result in results for entry in result.entries]
-    matches, reading = script_entries(host, all_entries)
+    index = index or CatalogIndex(load_catalog())
+    platform = host.platform
+
+    def is_tool(program: str) -> bool:
+        return bool(index.by_process(program, platform))
+
+    matches, reading = script_entries(host, all_entries, is_tool)
     owned: set[str] | None = None
     if owned_files is not None:
         try:
@@ -303,7 +309,7 @@ def inspect(
             owned = None
     ctx = Context(
         platform=host.platform,
-        index=index or CatalogIndex(load_catalog()),
+        index=index,
         now=now,
         packaged=packaged_lookup(owned, host),
     )

@@ -39,6 +39,7 @@ from safecheck.phone.android.parsers import (
     parse_uid_label,
     parse_value,
 )
+from safecheck.phone.coverage import CheckRow
 from safecheck.phone.match import IndicatorsLookup
 
 Clock = Callable[[], datetime]
@@ -97,17 +98,6 @@ ROOT = "android.root"
 ACCOUNTS = "android.accounts"
 INDICATORS = "android.indicators"
 AREAS = (DEVICE, APPS, POWERS, SETTINGS, ROOT, ACCOUNTS, INDICATORS)
-
-
-@dataclass
-class CheckRow:
-    """One coverage row before translation: the engine shows `t(key, **values)`."""
-
-    id: str
-    status: CoverageStatus
-    key: str
-    values: dict[str, str] = field(default_factory=dict)
-    details: tuple[str, ...] = ()
 
 
 @dataclass

@@ -12,12 +12,12 @@ from pathlib import Path
 
 from safecheck.core.entries import Entry, Hit
 from safecheck.core.i18n import Translator
-from safecheck.core.model import Coverage
+from safecheck.phone.coverage import coverage_row
 from safecheck.phone.iphone.analysis import judge_iphone
 from safecheck.phone.iphone.backup import open_backup
 from safecheck.phone.iphone.backup_facts import read_backup_facts
 from safecheck.phone.iphone.checks import check_iphone
-from safecheck.phone.iphone.facts import CheckRow, IPhoneFacts
+from safecheck.phone.iphone.facts import IPhoneFacts
 from safecheck.phone.iphone.live import IPhoneConnection, read_live_facts
 from safecheck.phone.match import IndicatorsLookup
 from safecheck.report.findings import findings_from_hits
@@ -128,7 +128,7 @@ def iphone_report(
     encrypted: bool | None = None,
 ) -> Report:
     now = clock()
-    entries, rows = check_iphone(facts, bundle_lookup, domain_lookup, redact)
+    entries, rows = check_iphone(facts, bundle_lookup, domain_lookup, redact, t)
     hits: list[Hit] = []
     for entry in entries:
         hits.extend(judge_iphone(entry))
@@ -144,12 +144,8 @@ def iphone_report(
         findings=tuple(findings),
         answers=(),
         risks=(),
-        coverage=tuple(_coverage(row, t) for row in rows),
+        coverage=tuple(coverage_row(row, t) for row in rows),
     )
-
-
-def _coverage(row: CheckRow, t: Translator) -> Coverage:
-    return Coverage(row.id, row.status, t(row.key, **row.values), row.details)
 
 
 def _host(

@@ -21,9 +21,11 @@ from safecheck.report.render.common import (
     caveat,
     coverage_line,
     evidence_view,
+    finding_explanation,
+    finding_heading,
+    finding_notes,
     header_lines,
     is_checkup,
-    level_text,
     no_finding_text,
     report_title,
     risk_tags,
@@ -123,17 +125,16 @@ def _labelled(label: str, text: str, css: str = "") -> str:
     return f'<p{attribute}><span class="label">{h(label)}</span> {h(text)}</p>'
 
 
-def _finding(out: list[str], number: int, finding: Finding, t: Translator) -> None:
+def _finding(out: list[str], number: int, finding: Finding, t: Translator, report: Report) -> None:
     out.append(f'<article class="finding {finding.severity.value}">')
-    out.append(f"<h3>{number}. {h(finding.title)}</h3>")
-    out.append(f'<p class="level">{h(level_text(finding, t))}</p>')
-    ref = t("report.finding_ref", id=finding.id, source=finding.source)
-    out.append(f'<p class="ref">{h(ref)}</p>')
+    out.append(f"<h3>{number}. {h(finding_heading(report, finding))}</h3>")
+    out += [f'<p class="level">{h(note)}</p>' for note in finding_notes(report, finding, t)]
+    out.append(_labelled(t("report.why"), finding_explanation(report, finding, t)))
     if finding.evidence:
         out.append(f'<p class="label">{h(t("report.evidence"))}</p>')
         out.append('<ul class="evidence">')
         for evidence in finding.evidence:
-            view = evidence_view(evidence, t)
+            view = evidence_view(evidence, t, report.metadata.advocate_mode)
             if view.where is not None:
                 out.append(f"<li>{h(t('evidence.seen'))} {_code(view.where)}")
                 if view.facts:
@@ -144,7 +145,6 @@ def _finding(out: list[str], number: int, finding: Finding, t: Translator) -> No
             else:
                 out += [f"<li>{h(label)} {h(value)}</li>" for label, value in view.facts]
         out.append("</ul>")
-    out.append(_labelled(t("report.why"), finding.explanation))
     if finding.safety_note:
         out.append(_labelled(t("report.before_you_act"), finding.safety_note, "safety"))
     if finding.steps:
@@ -226,7 +226,7 @@ def render_html(report: Report, t: Translator, help_section: str | None = None) 
     if act:
         out.append(f"<p>{h(t('report.act_intro'))}</p>")
         for number, finding in enumerate(act, 1):
-            _finding(out, number, finding, t)
+            _finding(out, number, finding, t, report)
     else:
         out.append(f"<p>{h(no_finding_text(report, t))}</p>")
     out.append("</section>")
@@ -234,7 +234,7 @@ def render_html(report: Report, t: Translator, help_section: str | None = None) 
         out += ["<section>", f"<h2>{h(t('report.information'))}</h2>"]
         out.append(f"<p>{h(t('report.information_intro'))}</p>")
         for number, finding in enumerate(report.information, len(act) + 1):
-            _finding(out, number, finding, t)
+            _finding(out, number, finding, t, report)
         out.append("</section>")
 
     if is_checkup(report):
