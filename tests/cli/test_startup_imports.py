@@ -54,3 +54,12 @@ def test_version_and_help_load_no_heavy_module() -> None:
 def test_a_scan_of_a_disk_loads_the_scan_but_not_the_network() -> None:
     loaded = loaded_by("scan", "--root", "/nonexistent-root-for-this-test")
     assert "http.client" not in loaded and "safecheck.indicators.update" not in loaded
+
+
+def test_babel_loads_only_when_a_count_number_or_date_is_shown() -> None:
+    # CLDR plural rules and locale data are read when a message needs them, not at start-up,
+    # and the gettext catalogs of data texts only in a session that shows one
+    for args in (("--version",), ("--help",), ("--lang", "ar", "--help"), ("languages",)):
+        loaded = loaded_by(*args)
+        assert "safecheck.cli.app" in loaded
+        assert not [name for name in loaded if name.split(".")[0] == "babel"], args

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -12,13 +13,22 @@ from safecheck.cli import checkup as checkup_flow
 from safecheck.cli.case_cmd import app as case_app
 from safecheck.cli.catalog_cmd import app as catalog_app
 from safecheck.cli.checklists_cmd import app as checklists_app
-from safecheck.cli.common import HELP, check_language, choose_language, handled_errors
+from safecheck.cli.common import (
+    HELP,
+    ReportLangOption,
+    check_language,
+    choose_language,
+    for_terminal,
+    handled_errors,
+    languages_text,
+)
 from safecheck.cli.indicators_cmd import app as indicators_app
 from safecheck.cli.output import OutputOptions
 from safecheck.cli.phone_cmd import phone_command
 from safecheck.cli.report_cmd import report_command
 from safecheck.cli.resources_cmd import resources_command
 from safecheck.cli.scan_cmd import scan_command
+from safecheck.core.i18n import DEFAULT_LANGUAGE, Translator, language_from_environment
 from safecheck.report.render.formats import ReportFormat
 
 app = typer.Typer(
@@ -36,6 +46,18 @@ app.command("resources", help=HELP("help.resources"))(resources_command)
 app.command("scan", help=HELP("help.scan"))(scan_command)
 app.command("report", help=HELP("help.report"))(report_command)
 app.command("phone", help=HELP("help.phone"))(phone_command)
+
+
+@app.command("languages", help=HELP("help.languages"))
+def languages(
+    lang: Annotated[str | None, typer.Option("--lang", help=HELP("help.option.lang"))] = None,
+) -> None:
+    with handled_errors():
+        check_language(lang)
+        # a list, not a session: no notice about unreviewed translations here
+        t = Translator(lang or language_from_environment(os.environ) or DEFAULT_LANGUAGE)
+        typer.echo(for_terminal(t, languages_text(t)), nl=False)
+
 
 LangOption = Annotated[str | None, typer.Option("--lang", help=HELP("help.option.lang"))]
 CountryOption = Annotated[str, typer.Option("--country", help=HELP("help.option.country"))]
@@ -79,6 +101,7 @@ def _checkup(
 ) -> None:
     with handled_errors():
         check_language(lang)
+        check_language(options.report_lang)
         checkup_flow.run(
             choose_language(lang), country, advocate, answers, checklists, scan, options
         )
@@ -101,13 +124,18 @@ def root(
     redact: RedactOption = False,
     encrypt: EncryptOption = False,
     passphrase_file: PassphraseOption = None,
+    report_lang: ReportLangOption = None,
 ) -> None:
     if version:
         typer.echo(f"safecheck {__version__}")
         raise typer.Exit(0)
     if ctx.invoked_subcommand is None:
-        options = OutputOptions(fmt, output, force, ascii_only, redact, encrypt, passphrase_file)
+        options = OutputOptions(
+            fmt, output, force, ascii_only, redact, encrypt, passphrase_file, report_lang
+        )
         _checkup(lang, country, advocate, answers, checklists, scan, options)
+    elif lang == "list":  # `safecheck --lang list ...`: the list, whatever comes after
+        check_language(lang)
 
 
 @app.command("checkup", help=HELP("help.checkup"))
@@ -125,8 +153,11 @@ def checkup(
     redact: RedactOption = False,
     encrypt: EncryptOption = False,
     passphrase_file: PassphraseOption = None,
+    report_lang: ReportLangOption = None,
 ) -> None:
-    options = OutputOptions(fmt, output, force, ascii_only, redact, encrypt, passphrase_file)
+    options = OutputOptions(
+        fmt, output, force, ascii_only, redact, encrypt, passphrase_file, report_lang
+    )
     _checkup(lang, country, advocate, answers, checklists, scan, options)
 
 

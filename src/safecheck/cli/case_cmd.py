@@ -319,7 +319,7 @@ def scan_command(
         t = translator(lang)
         who = initials_from(initials)
         with _opened(folder, passphrase_file, t) as case:
-            report = _scan(_host(root, platform), t, show_progress=sys.stderr.isatty())
+            report = _scan(_host(root, platform), t, show_progress=sys.stderr.isatty())(t)
             name = label or t("case.default_label.scan")
             _add_report(case, name, "scan", report, who, t)
 
@@ -352,9 +352,10 @@ def phone_command(
         console = err_console()
         choice = PhoneChoice(android, iphone, backup, None)
         with _opened(folder, passphrase_file, t) as case:
-            report, reminder = read_chosen_phone(
+            reading, reminder = read_chosen_phone(
                 t, console, choice, serial, adb_path, backup_password_file
             )
+            report = reading(t)
             model = str(report.metadata.host.get("model", "") or "")
             name = label or model or t("case.default_label.phone")
             _add_report(case, name, "phone", report, who, t)

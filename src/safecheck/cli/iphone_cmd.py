@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from safecheck.phone.match import IndicatorsLookup
 
 Lookups = tuple["IndicatorsLookup | None", "IndicatorsLookup | None", str]
+Reading = Callable[[Translator], Report]  # a report, written in any language
 
 MAX_PASSWORD_FILE = 4096  # bytes: a password file is one short line
 PASSWORD_TRIES = 3
@@ -75,14 +76,15 @@ def read_iphone_backup(
     password_file: Path | None,
     redact: bool = True,
     ask: PasswordAsker | None = None,
-) -> Report:
-    """Read an iPhone backup folder; ask its password on a terminal when it is encrypted."""
+) -> Reading:
+    """Read an iPhone backup folder; ask its password on a terminal when it is encrypted. The
+    result writes the report in any language (--report-lang)."""
     # the backup reader (sqlite3, cryptography) is only loaded for this command
     from safecheck.phone.iphone.errors import (  # noqa: PLC0415
         BackupPasswordNeeded,
         WrongBackupPassword,
     )
-    from safecheck.phone.iphone.report import run_iphone_backup_check  # noqa: PLC0415
+    from safecheck.phone.iphone.report import read_iphone_backup as backup_reading  # noqa: PLC0415
 
     bundles, domains, version = _indicators(console)
     console.print(t("iphone.backup.reading"), markup=False)
@@ -92,9 +94,8 @@ def read_iphone_backup(
     tries = 0
     while True:
         try:
-            return run_iphone_backup_check(
+            return backup_reading(
                 folder,
-                t,
                 bundles,
                 domains,
                 password=password,
@@ -136,11 +137,12 @@ def read_iphone_live(
     redact: bool = True,
     make_backup: Path | None = None,
     password_file: Path | None = None,
-) -> Report:
-    """Read the iPhone connected by USB; with `make_backup`, back it up there and read that."""
+) -> Reading:
+    """Read the iPhone connected by USB; with `make_backup`, back it up there and read that.
+    The result writes the report in any language (--report-lang)."""
     from safecheck.phone.iphone.errors import IPhoneError  # noqa: PLC0415
     from safecheck.phone.iphone.live import UsbIPhone  # noqa: PLC0415
-    from safecheck.phone.iphone.report import run_iphone_live_check  # noqa: PLC0415
+    from safecheck.phone.iphone.report import read_iphone_live as live_reading  # noqa: PLC0415
 
     folder = _backup_folder(make_backup, t) if make_backup is not None else None
     console.print(t("iphone.live.trust"), markup=False)
@@ -156,9 +158,8 @@ def read_iphone_live(
                 bundles, _domains, version = _indicators(console)
                 model = str(phone.values().get("ProductType", "") or "?")
                 console.print(visible(t("iphone.live.reading", model=model)), markup=False)
-                return run_iphone_live_check(
+                return live_reading(
                     phone,
-                    t,
                     bundles,
                     redact=redact,
                     indicators_version=version,
@@ -194,7 +195,7 @@ def _back_up(phone: UsbIPhone, folder: Path, t: Translator, console: Console) ->
 
 def offer_iphone_check(
     t: Translator, console: Console, confirm: Callable[[str], bool]
-) -> Report | None:
+) -> Reading | None:
     """For the guided checkup: when an iPhone is connected and the iPhone part is installed,
     offer to check it. Quiet otherwise: the checkup goes on without it."""
     iphones, _why = connected_iphones()
@@ -205,9 +206,9 @@ def offer_iphone_check(
     if not confirm(t("iphone.offer_prompt")):
         return None
     try:
-        report = read_iphone_live(t, console, iphones[0])
+        reading = read_iphone_live(t, console, iphones[0])
     except UsageError as exc:  # the phone went away or refused: said, and the checkup goes on
         console.print(exc.text(t), markup=False, style="yellow")
         return None
     console.print(t("iphone.reminder"), style="bold", markup=False)
-    return report
+    return reading

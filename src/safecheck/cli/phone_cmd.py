@@ -11,7 +11,14 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from safecheck.cli.common import HELP, err_console, handled_errors, translator
+from safecheck.cli.common import (
+    HELP,
+    ReportLangOption,
+    err_console,
+    handled_errors,
+    report_translator,
+    translator,
+)
 from safecheck.cli.output import OutputOptions, write_report
 from safecheck.core.errors import DataError, QuickExit, UsageError
 from safecheck.core.i18n import Translator
@@ -142,6 +149,7 @@ def phone_command(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help=HELP("help.option.force"))] = False,
     lang: Annotated[str | None, typer.Option("--lang", help=HELP("help.option.lang"))] = None,
+    report_lang: ReportLangOption = None,
     no_redact: Annotated[
         bool, typer.Option("--no-redact", help=HELP("help.option.no_redact"))
     ] = False,
@@ -160,12 +168,14 @@ def phone_command(
 ) -> None:
     with handled_errors():
         t = translator(lang)
+        report_t = report_translator(report_lang, t)
         console = err_console()
         choice = PhoneChoice(android, iphone or make_backup is not None, backup, make_backup)
-        report, reminder = read_chosen_phone(
+        reading, reminder = read_chosen_phone(
             t, console, choice, serial, adb_path, backup_password_file, redact=not no_redact
         )
-        write_report(report, t, OutputOptions(fmt, output, force), console)
+        options = OutputOptions(fmt, output, force, report_lang=report_t.lang)
+        write_report(reading(report_t), t, options, console)
         console.print(t(reminder), style="bold", markup=False)
 
 
@@ -195,9 +205,10 @@ def read_chosen_phone(
     adb_path: Path | None,
     password_file: Path | None,
     redact: bool = True,
-) -> tuple[Report, str]:
+) -> tuple[Callable[[Translator], Report], str]:
     """The report of the phone the command line points at (a backup, --iphone, --android, or
-    whichever kind is connected), and the message key of the reminder to show after it.
+    whichever kind is connected), to be written in any language, and the message key of the
+    reminder to show after it.
 
     Shared by `safecheck phone` and `safecheck case phone`."""
     choice.check(t)
@@ -210,7 +221,7 @@ def read_chosen_phone(
     if choice.iphone:
         return _read_iphone(t, console, serial, redact, choice.make_backup, password_file)
     if choice.android:
-        return read_phone(t, console, serial, adb_path, redact)[0], "phone.reminder"
+        return read_phone_reading(t, console, serial, adb_path, redact)[0], "phone.reminder"
     adb = Adb(SubprocessRunner(search_path=search_path(adb_path)), timeout=ADB_TIMEOUT)
     try:
         androids, android_why = adb.devices(), ""
@@ -224,7 +235,7 @@ def read_chosen_phone(
     if iphones:
         return _read_iphone(t, console, serial, redact, None, password_file)
     if androids:  # ready or not: read_phone says what to do about a phone that is not ready
-        return read_phone(t, console, serial, adb_path, redact)[0], "phone.reminder"
+        return read_phone_reading(t, console, serial, adb_path, redact)[0], "phone.reminder"
     raise UsageError(
         t(
             "phone.nothing_connected",
@@ -241,7 +252,7 @@ def _read_iphone(
     redact: bool,
     make_backup: Path | None,
     password_file: Path | None,
-) -> tuple[Report, str]:
+) -> tuple[Callable[[Translator], Report], str]:
     from safecheck.cli.iphone_cmd import read_iphone_live  # noqa: PLC0415
 
     console.print(t("phone.read_only"), markup=False)
@@ -259,6 +270,18 @@ def read_phone(
     """Find the phone (asking which on a terminal when several are ready) and read it.
 
     Shared by `safecheck phone` and `safecheck case phone`."""
+    reading, device = read_phone_reading(t, console, serial, adb_path, redact)
+    return reading(t), device
+
+
+def read_phone_reading(
+    t: Translator,
+    console: Console,
+    serial: str | None,
+    adb_path: Path | None,
+    redact: bool = True,
+) -> tuple[Callable[[Translator], Report], Device]:
+    """`read_phone`, the report to be written in any language."""
     console.print(t("phone.read_only"), markup=False)
     adb = Adb(SubprocessRunner(search_path=search_path(adb_path)), timeout=ADB_TIMEOUT)
     try:
@@ -267,15 +290,15 @@ def read_phone(
         raise UsageError(t(exc.key, **exc.values)) from None
     interactive = sys.stdin.isatty() and sys.stderr.isatty()
     device = pick_device(devices, serial, t, _asker(t, console) if interactive else None)
-    reading = t("phone.reading", model=device.model or "?", serial=device.serial)
-    console.print(visible(reading), markup=False)
+    notice = t("phone.reading", model=device.model or "?", serial=device.serial)
+    console.print(visible(notice), markup=False)
     lookup, version = indicators_lookup_factory()
-    from safecheck.phone.run import run_phone_check  # noqa: PLC0415 - only when reading
+    from safecheck.phone.run import read_phone_check  # noqa: PLC0415 - only when reading
 
-    report = run_phone_check(
-        adb, device.serial, t, lookup, redact_accounts=redact, indicators_version=version
+    reading = read_phone_check(
+        adb, device.serial, lookup, redact_accounts=redact, indicators_version=version
     )
-    return report, device
+    return reading, device
 
 
 def offer_phone_check(
@@ -283,7 +306,7 @@ def offer_phone_check(
     console: Console,
     confirm: Callable[[str], bool],
     adb_search_path: str | None = None,
-) -> Report | None:
+) -> Callable[[Translator], Report] | None:
     """For the guided checkup: when a ready Android phone is connected, offer to check it.
 
     Quiet when adb is missing or no phone is ready: the checkup goes on without it."""
@@ -301,11 +324,11 @@ def offer_phone_check(
     if not confirm(t("phone.offer_prompt")):
         return None
     device = ready[0] if len(ready) == 1 else _asker(t, console)(ready)
-    reading = t("phone.reading", model=device.model or "?", serial=device.serial)
-    console.print(visible(reading), markup=False)
+    notice = t("phone.reading", model=device.model or "?", serial=device.serial)
+    console.print(visible(notice), markup=False)
     lookup, version = indicators_lookup_factory()
-    from safecheck.phone.run import run_phone_check  # noqa: PLC0415 - only when reading
+    from safecheck.phone.run import read_phone_check  # noqa: PLC0415 - only when reading
 
-    report = run_phone_check(adb, device.serial, t, lookup, indicators_version=version)
+    reading = read_phone_check(adb, device.serial, lookup, indicators_version=version)
     console.print(t("phone.reminder"), style="bold", markup=False)
-    return report
+    return reading

@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from safecheck.core.errors import DataError
-from safecheck.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, LocalizedText
+from safecheck.core.i18n import LANGUAGES, LocalizedText, Translator
 from safecheck.core.yamlio import (
     FLOAT_TAG,
     INT_TAG,
@@ -225,10 +225,6 @@ def load_resources(path: Path | None = None) -> dict[str, Country]:
     return countries
 
 
-def _pick(text: LocalizedText, lang: str) -> str:
-    return text.get(lang) or text[DEFAULT_LANGUAGE]
-
-
 _KEEP = "\u00a0"  # stands for a space that must not become a line break
 _SPACES = re.compile(r"[ \t\r\n\f\v]+")
 _GLUE = (
@@ -265,14 +261,15 @@ def render_resources_text(country: Country, lang: str, heading: str) -> str:
     """The contacts of one country as plain text, no line longer than 80 columns:
     each contact as "NUMBER  Name" with its description indented below, then what a
     protection order is there."""
+    pick = Translator(lang).pick  # ar/es/pt/tr texts come from their gettext catalogs
     lines = _wrap(_glue(heading))
     lines.append("")
     for contact in country.contacts:
-        title = f"{_glue(contact.contact)}  {_glue(_pick(contact.name, lang))}"
+        title = f"{_glue(contact.contact)}  {_glue(pick(contact.name))}"
         lines.extend(_wrap(title, rest=INDENT))
         if contact.summary is not None:  # what it is for, in one line, before the details
-            lines.extend(_wrap(_glue(_pick(contact.summary, lang)), INDENT, INDENT))
-        lines.extend(_wrap(_glue(_pick(contact.description, lang)), INDENT, INDENT))
+            lines.extend(_wrap(_glue(pick(contact.summary)), INDENT, INDENT))
+        lines.extend(_wrap(_glue(pick(contact.description)), INDENT, INDENT))
         lines.append("")
-    lines.extend(_wrap(_glue(_pick(country.protection_order, lang))))
+    lines.extend(_wrap(_glue(pick(country.protection_order))))
     return "\n".join(lines) + "\n"

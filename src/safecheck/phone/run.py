@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
-from safecheck.core.entries import Hit
+from safecheck.core.entries import Entry, Hit
 from safecheck.core.i18n import Translator
 from safecheck.phone.android.adb import Adb
 from safecheck.phone.android.analysis import judge_phone
 from safecheck.phone.android.checks import DEVICE, Clock, check_phone
-from safecheck.phone.coverage import coverage_row
+from safecheck.phone.coverage import CheckRow, coverage_row
 from safecheck.phone.match import IndicatorsLookup
 from safecheck.report.findings import findings_from_hits
 from safecheck.report.model import Metadata, Report
@@ -26,11 +27,49 @@ def run_phone_check(
     indicators_version: str = "",
 ) -> Report:
     """Reads the phone `serial` (read-only) and reports what may let someone watch it."""
+    return read_phone_check(
+        adb, serial, indicators_lookup, clock, redact_accounts, indicators_version
+    )(t)
+
+
+def read_phone_check(
+    adb: Adb,
+    serial: str,
+    indicators_lookup: IndicatorsLookup | None,
+    clock: Clock = lambda: datetime.now(UTC),
+    redact_accounts: bool = True,
+    indicators_version: str = "",
+) -> Callable[[Translator], Report]:
+    """Reads the phone once; the result writes the report in any language."""
     now = clock()
     entries, rows = check_phone(adb, serial, indicators_lookup, lambda: now, redact_accounts, t)
     hits: list[Hit] = []
     for entry in entries:
         hits.extend(judge_phone(entry))
+    return lambda t: _report(
+        t,
+        now,
+        entries,
+        rows,
+        hits,
+        serial,
+        redact_accounts,
+        indicators_lookup is not None,
+        indicators_version,
+    )
+
+
+def _report(
+    t: Translator,
+    now: datetime,
+    entries: list[Entry],
+    rows: list[CheckRow],
+    hits: list[Hit],
+    serial: str,
+    redact_accounts: bool,
+    with_indicators: bool,
+    indicators_version: str,
+) -> Report:
     findings = findings_from_hits(hits, load_rules(), t, lambda _program: None)
     device = next((e for e in entries if e.collector == DEVICE and e.name != "clock"), None)
     clock_entry = next((e for e in entries if e.collector == DEVICE and e.name == "clock"), None)
@@ -55,7 +94,7 @@ def run_phone_check(
     if clock_entry is not None:
         host["clock_offset_seconds"] = clock_entry.detail("clock_offset") or ""
     versions = {"rules": rules_version()}
-    if indicators_lookup is not None:
+    if with_indicators:
         versions["indicators"] = indicators_version or "installed"
     metadata = Metadata.of_run(now, t.lang, versions, host=host)
     return Report(

@@ -136,7 +136,9 @@ def test_the_password_is_asked_again_after_a_wrong_one(tmp_path: Path) -> None:
         prompts.append(prompt)
         return next(typed)
 
-    report = read_iphone_backup(Translator("en"), console(), folder, None, ask=ask)
+    report = read_iphone_backup(Translator("en"), console(), folder, None, ask=ask)(
+        Translator("en")
+    )
     assert any(f.id == "SC-IOS-STALKERWARE" for f in report.findings)
     assert len(prompts) == 2 and "nothing shows" in prompts[0]
 
@@ -262,9 +264,9 @@ def test_the_checkup_offers_a_connected_iphone(monkeypatch: pytest.MonkeyPatch) 
     usb_iphones(monkeypatch, ["00008030-001A2B3C4D5E6F70"])
     monkeypatch.setattr(checkup, "ask_yes_no", lambda _console, _question: True)
     out = console()
-    report = checkup.offer_phone(Translator("fr"), out, iphone_questions=True)
-    assert report is not None
-    assert any(f.id == "SC-IOS-STALKERWARE" for f in report.findings)
+    reading = checkup.offer_phone(Translator("fr"), out, iphone_questions=True)
+    assert reading is not None
+    assert any(f.id == "SC-IOS-STALKERWARE" for f in reading(Translator("fr")).findings)
     text = out.file.getvalue()  # type: ignore[attr-defined]
     assert "Un iPhone est branché" in text
 

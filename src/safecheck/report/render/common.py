@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
-from safecheck.core.i18n import LANGUAGE_NAMES, Translator, catalog
+from safecheck.core.i18n import LANGUAGE_NAMES, Translator, catalog, language_statuses
 from safecheck.core.model import Confidence, CoverageStatus, Evidence, Finding, Outcome
 from safecheck.report.model import AnsweredItem, Report
 
@@ -198,6 +198,9 @@ def header_lines(report: Report, t: Translator) -> list[str]:
         lines.append(t("report.language_country", language=language, country=meta.country))
     else:
         lines.append(t("report.language", language=language))
+    status = language_statuses().get(t.lang)
+    if status is not None and not status.reviewed:  # the reader may judge its wording by it
+        lines.append(t("report.unreviewed", language=status.name))
     if meta.advocate_mode:
         lines.append(t("report.advocate_mode"))
     if meta.redacted:
@@ -274,7 +277,7 @@ def finding_explanation(report: Report, finding: Finding, t: Translator) -> str:
 def area_name(report: Report, row_id: str, t: Translator) -> str:
     """A coverage row in plain words (its collector id too, in advocate mode)."""
     plain = catalog(t.lang).get(f"area.{row_id}")
-    if plain is None:
+    if not isinstance(plain, str):  # no plain name (area names are never plural messages)
         return row_id
     return f"{plain} ({row_id})" if advocate(report) else plain
 

@@ -53,26 +53,27 @@ h2 {
 h3 { font-size: 1.05rem; line-height: 1.3; margin: 1.2rem 0 .4rem; }
 .finding h3 { margin-top: 0; }
 p { margin: .45rem 0; }
-ul, ol { margin: .3rem 0; padding-left: 1.4rem; }
+ul, ol { margin: .3rem 0; padding-inline-start: 1.4rem; }
 li { margin: .15rem 0; }
 .facts { list-style: none; padding: 0; color: #333; }
-.caveat { font-weight: bold; border-left: 4px solid #92400e; background: #fff7ed;
+.caveat { font-weight: bold; border-inline-start: 4px solid #92400e; background: #fff7ed;
   padding: .5rem .75rem; }
-.finding { border: 1px solid #bbb; border-left: 6px solid #555; border-radius: 4px;
+.finding { border: 1px solid #bbb; border-inline-start: 6px solid #555; border-radius: 4px;
   padding: .7rem .9rem; margin: 1rem 0; }
-.finding.high { border-left-color: #b91c1c; }
-.finding.medium { border-left-color: #b45309; }
-.finding.low { border-left-color: #1d4ed8; }
+.finding.high { border-inline-start-color: #b91c1c; }
+.finding.medium { border-inline-start-color: #b45309; }
+.finding.low { border-inline-start-color: #1d4ed8; }
 .level { font-weight: bold; }
 .ref { color: #444; font-size: .9rem; }
 .label { font-weight: bold; }
-.safety { border-left: 4px solid #92400e; background: #fef3c7; padding: .35rem .6rem; }
+.safety { border-inline-start: 4px solid #92400e; background: #fef3c7; padding: .35rem .6rem; }
 code, pre {
   font-family: ui-monospace, "SFMono-Regular", "DejaVu Sans Mono", "Liberation Mono", Menlo,
     Consolas, monospace;
   font-size: .88em;
 }
-code { background: #f3f4f6; padding: 0 .2em; overflow-wrap: anywhere; word-break: break-all; }
+code { background: #f3f4f6; padding: 0 .2em; overflow-wrap: anywhere; word-break: break-all;
+  direction: ltr; unicode-bidi: isolate; }
 pre.help { white-space: pre-wrap; overflow-wrap: anywhere; background: #f9fafb;
   border: 1px solid #ddd; padding: .7rem; }
 .integrity code { font-size: 1em; }
@@ -90,6 +91,9 @@ footer { margin-top: 2rem; border-top: 2px solid #111; padding-top: .5rem; }
   .caveat, .safety, code, pre.help { background: none; }
 }
 """.strip()
+
+
+RTL_ATTRIBUTE = ' dir="rtl"'
 
 
 def h(text: str) -> str:
@@ -190,7 +194,8 @@ def render_html(report: Report, t: Translator, help_section: str | None = None) 
     title = report_title(report, t)
     out = [
         "<!DOCTYPE html>",
-        f'<html lang="{html.escape(report.metadata.language, quote=True)}">',
+        # the page's language is that of its headings; Arabic reads right to left
+        f'<html lang="{html.escape(t.lang, quote=True)}"{RTL_ATTRIBUTE if t.rtl else ""}>',
         "<head>",
         '<meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
