@@ -67,3 +67,10 @@ def test_a_note_is_read_after_its_key_only_in_advocate_mode() -> None:
     lettered = Keys({**advocate.keys, "note": "m"}, advocate.words, advocate=True)
     assert lettered.note_text("m rendez-vous") == "rendez-vous"
     assert lettered.note_text("merci") is None
+
+
+def test_turkish_capitals_and_the_arabic_question_mark() -> None:
+    turkish = Keys({"no": "h"}, {"no": "hayır"}, advocate=False, lang="tr")
+    assert turkish.fold("HAYIR") == turkish.fold("hayır")
+    arabic = Keys({"unsure": "?"}, {"unsure": "لا أعرف"}, advocate=False, lang="ar")
+    assert arabic.fold("؟") == "?"

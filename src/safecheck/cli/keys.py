@@ -22,6 +22,7 @@ class Keys:
     keys: dict[str, str]
     words: dict[str, str]
     advocate: bool
+    lang: str = ""
 
     @classmethod
     def of(cls, t: Translator, advocate: bool = False) -> Keys:
@@ -29,7 +30,16 @@ class Keys:
             keys={action: t(f"key.{action}") for action in ACTIONS},
             words={action: t(f"key.word.{action}") for action in ACTIONS},
             advocate=advocate,
+            lang=t.lang,
         )
+
+    def fold(self, text: str) -> str:
+        """Lower case as the language writes it (Turkish I/ı, İ/i); the Arabic question mark
+        is the "?" key."""
+        text = text.strip().replace("\u061f", "?")
+        if self.lang in ("tr", "az"):
+            text = text.replace("I", "\u0131").replace("\u0130", "i")
+        return text.lower()
 
     def shown(self) -> tuple[str, ...]:
         """The actions offered: every one, but the note only to an advocate."""
@@ -45,9 +55,9 @@ class Keys:
 
     def parse(self, text: str) -> Answer | str | None:
         """The answer or action a typed text stands for: its key or its word, any case."""
-        typed = text.strip().lower()
+        typed = self.fold(text)
         for action in self.shown():
-            if typed in (self.keys[action].lower(), self.words[action].lower()):
+            if typed in (self.fold(self.keys[action]), self.fold(self.words[action])):
                 return Answer(action) if action not in (BACK, HELP, NOTE, QUIT) else action
         return None
 

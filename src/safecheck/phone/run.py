@@ -42,7 +42,7 @@ def read_phone_check(
 ) -> Callable[[Translator], Report]:
     """Reads the phone once; the result writes the report in any language."""
     now = clock()
-    entries, rows = check_phone(adb, serial, indicators_lookup, lambda: now, redact_accounts)
+    entries, rows = check_phone(adb, serial, indicators_lookup, lambda: now, redact_accounts, t)
     hits: list[Hit] = []
     for entry in entries:
         hits.extend(judge_phone(entry))

@@ -44,3 +44,17 @@ def test_known_stalkerware_is_a_high_finding_in_the_text_report(
     assert "destroys evidence" in " ".join(text.split())
     # the watchware app of the same phone is a question, not an accusation
     assert "FamiSafe" in text
+
+
+def test_the_evidence_is_in_the_reports_language(
+    fake_bin: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    use_scenario(monkeypatch, tmp_path, "stalkerware")
+    t = Translator("fr")
+    report = run_phone_check(
+        make_adb(fake_bin), "2B121FDH2006ZJ", t, echap_lookup().get, lambda: NOW
+    )
+    said = " ".join(e.path or "" for f in report.findings for e in f.evidence)
+    assert "installée par" in said
+    for english in ("installer:", "installed ", "device administrator", "background location"):
+        assert english not in said, english

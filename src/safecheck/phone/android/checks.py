@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from safecheck.core.entries import Entry
+from safecheck.core.i18n import Translator
 from safecheck.core.model import CoverageStatus
 from safecheck.phone.android.adb import (
     GLOBAL_SETTINGS,
@@ -110,9 +111,10 @@ class _Area:
 
 
 class _Session:
-    def __init__(self, adb: Adb, serial: str) -> None:
+    def __init__(self, adb: Adb, serial: str, say: Translator | None = None) -> None:
         self.adb = adb
         self.serial = serial
+        self.say = say if say is not None else Translator("en")  # evidence in the report's language
         self.areas: dict[str, _Area] = {area: _Area() for area in AREAS}
 
     def run(self, area: str, *args: str) -> ShellResult | None:
@@ -180,8 +182,15 @@ def _device(s: _Session, now: datetime) -> list[Entry]:
                     for v in (
                         props.get("ro.product.manufacturer", ""),
                         model,
-                        f"Android {props.get('ro.build.version.release') or 'unknown'}",
-                        f"security patch {patch or 'unknown'}",
+                        "Android "
+                        + (
+                            props.get("ro.build.version.release")
+                            or s.say("android.evidence.unknown")
+                        ),
+                        s.say(
+                            "android.evidence.patch",
+                            patch=patch or s.say("android.evidence.unknown"),
+                        ),
                     )
                     if v
                 ),
@@ -203,7 +212,12 @@ def _device(s: _Session, now: datetime) -> list[Entry]:
             _entry(
                 "android-device",
                 DEVICE,
-                f"phone clock {phone_time}, computer clock {computer_time}: {offset:+d} s",
+                s.say(
+                    "android.evidence.clock",
+                    phone=phone_time,
+                    computer=computer_time,
+                    offset=f"{offset:+d}",
+                ),
                 "clock",
                 clock.command,
                 clock_offset=str(offset),
@@ -266,7 +280,7 @@ def _read_apps(s: _Session) -> _Apps:
     return apps
 
 
-def _app_entries(apps: _Apps, lookup: IndicatorsLookup | None) -> list[Entry]:
+def _app_entries(apps: _Apps, lookup: IndicatorsLookup | None, say: Translator) -> list[Entry]:
     entries: list[Entry] = []
     for name in apps.names():
         line = apps.lines.get(name)
@@ -279,14 +293,16 @@ def _app_entries(apps: _Apps, lookup: IndicatorsLookup | None) -> list[Entry]:
         known = lookup(name) if lookup is not None else None
         launcher = "" if apps.launcher is None else ("yes" if name in apps.launcher else "no")
         facts = [
-            f"installer: {installer or 'none (adb or a downloaded file)'}",
+            say("android.evidence.installer", installer=installer)
+            if installer
+            else say("android.evidence.no_installer")
         ]
         if info and info.first_install:
-            facts.append(f"installed {info.first_install}")
+            facts.append(say("android.evidence.installed", date=info.first_install))
         if info and info.last_update and info.last_update != info.first_install:
-            facts.append(f"updated {info.last_update}")
+            facts.append(say("android.evidence.updated", date=info.last_update))
         if launcher == "no":
-            facts.append("no launcher icon")
+            facts.append(say("android.evidence.no_launcher"))
         entries.append(
             _entry(
                 "android-app",
@@ -360,7 +376,7 @@ def _powers(
                 _entry(
                     "android-device-owner",
                     POWERS,
-                    f"{package} ({role})",
+                    f"{package} ({s.say('android.evidence.role.' + role)})",
                     package,
                     policy.command,
                     role=role,
@@ -372,7 +388,7 @@ def _powers(
                 _entry(
                     "android-device-admin",
                     POWERS,
-                    f"{component} (device administrator)",
+                    s.say("android.evidence.admin", component=component),
                     package,
                     policy.command,
                     component=component,
@@ -408,7 +424,7 @@ def _powers(
                         "android-appop",
                         POWERS,
                         f"{package}: {op.op} {op.mode}"
-                        + (f", last used {when} (UTC, approx.)" if when else ""),
+                        + (s.say("android.evidence.last_used", when=when) if when else ""),
                         package,
                         ops.command,
                         op=op.op,
@@ -424,7 +440,7 @@ def _powers(
                 _entry(
                     "android-appop",
                     POWERS,
-                    f"{name}: background location granted",
+                    s.say("android.evidence.background_location", name=name),
                     name,
                     check_again(name),
                     op="BACKGROUND_LOCATION",
@@ -587,9 +603,11 @@ def check_phone(
     indicators_lookup: IndicatorsLookup | None,
     clock: Clock = lambda: datetime.now(UTC),
     redact_accounts: bool = True,
+    say: Translator | None = None,
 ) -> tuple[list[Entry], list[CheckRow]]:
-    """Everything the phone check reads, as entries, and one coverage row per area."""
-    s = _Session(adb, serial)
+    """Everything the phone check reads, as entries, and one coverage row per area; what the
+    evidence says is in the language of `say` (the report's Translator; English without)."""
+    s = _Session(adb, serial, say)
     now = clock()
     entries: list[Entry] = []
     apps = _Apps()
@@ -605,7 +623,7 @@ def check_phone(
     def read_apps() -> list[Entry]:
         nonlocal apps
         apps = _read_apps(s)
-        return _app_entries(apps, indicators_lookup)
+        return _app_entries(apps, indicators_lookup, s.say)
 
     step(DEVICE, lambda: _device(s, now))
     step(APPS, read_apps)
