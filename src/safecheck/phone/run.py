@@ -28,7 +28,7 @@ def run_phone_check(
 ) -> Report:
     """Reads the phone `serial` (read-only) and reports what may let someone watch it."""
     return read_phone_check(
-        adb, serial, indicators_lookup, clock, redact_accounts, indicators_version
+        adb, serial, indicators_lookup, clock, redact_accounts, indicators_version, say=t
     )(t)
 
 
@@ -39,10 +39,12 @@ def read_phone_check(
     clock: Clock = lambda: datetime.now(UTC),
     redact_accounts: bool = True,
     indicators_version: str = "",
+    say: Translator | None = None,
 ) -> Callable[[Translator], Report]:
-    """Reads the phone once; the result writes the report in any language."""
+    """Reads the phone once; the result writes the report in any language. What the evidence
+    of each app says is written while reading, in the language of `say` (the saved report's)."""
     now = clock()
-    entries, rows = check_phone(adb, serial, indicators_lookup, lambda: now, redact_accounts, t)
+    entries, rows = check_phone(adb, serial, indicators_lookup, lambda: now, redact_accounts, say)
     hits: list[Hit] = []
     for entry in entries:
         hits.extend(judge_phone(entry))
