@@ -28,7 +28,7 @@ def run_phone_check(
 ) -> Report:
     """Reads the phone `serial` (read-only) and reports what may let someone watch it."""
     return read_phone_check(
-        adb, serial, indicators_lookup, clock, redact_accounts, indicators_version, say=t
+        adb, serial, indicators_lookup, clock, redact_accounts, indicators_version
     )(t)
 
 
