@@ -78,6 +78,7 @@ class Finding:
     safety_note: str = ""
     evidence: tuple[Evidence, ...] = ()
     references: tuple[str, ...] = ()
+    evidence_left_out: int = 0  # items of evidence beyond the cap, counted but not listed
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from safecheck.core.model import (
 )
 from safecheck.report.model import AnsweredItem, Metadata, Report, Risk
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 SCHEMA_MAJOR = 1
 DIGEST_ALGORITHM = "sha256"
 MAX_REPORT_BYTES = 64 * 1024 * 1024  # a real report is a few hundred kilobytes at most
@@ -60,7 +60,9 @@ def evidence_to_dict(item: Evidence) -> dict[str, Any]:
 
 
 def finding_to_dict(finding: Finding) -> dict[str, Any]:
-    return {
+    """`evidence_left_out` (schema 1.3) is written only when evidence was cut: a finding
+    without cuts has the fields it had in 1.2."""
+    data: dict[str, Any] = {
         "id": finding.id,
         "severity": finding.severity.value,
         "confidence": finding.confidence.value,
@@ -73,6 +75,9 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "evidence": [evidence_to_dict(e) for e in finding.evidence],
         "references": list(finding.references),
     }
+    if finding.evidence_left_out:
+        data["evidence_left_out"] = finding.evidence_left_out
+    return data
 
 
 def _answer_to_dict(item: AnsweredItem) -> dict[str, Any]:
@@ -281,7 +286,16 @@ def _finding(r: _Reader, data: dict[str, Any], where: str) -> Finding:
         safety_note=r.text(data, "safety_note", where),
         evidence=tuple(evidence),
         references=tuple(r.texts(data, "references", where)),
+        evidence_left_out=_count(data, "evidence_left_out", where),
     )
+
+
+def _count(data: dict[str, Any], key: str, where: str) -> int:
+    """An optional count: a whole number from 0 up, 0 when absent."""
+    value = data.get(key, 0)
+    if type(value) is not int or value < 0:
+        raise _Invalid(f"{where}.{key}: expected a whole number from 0 up, got {_kind(value)}")
+    return value
 
 
 def _answer(r: _Reader, data: dict[str, Any], where: str) -> AnsweredItem:
