@@ -40,7 +40,7 @@ DIGEST_ALGORITHM = "sha256"
 MAX_REPORT_BYTES = 64 * 1024 * 1024  # a real report is a few hundred kilobytes at most
 DEFAULT_SOURCE = "<report>"
 
-_VERSION = re.compile(r"^(\d+)\.(\d+)$")
+_VERSION = re.compile(r"^(\d{1,9})\.(\d{1,9})$")  # a 5,000-digit number is not a version
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _EVIDENCE_INT = {"line", "pid", "port"}
 _EVIDENCE_FIELDS = tuple(f.name for f in fields(Evidence))
