@@ -14,6 +14,7 @@ from safecheck.phone.android.adb import (
     LAUNCHER_QUERY,
     PACKAGES_FULL,
     PACKAGES_THIRD_PARTY,
+    PROPERTIES,
     SECURE_SETTINGS,
     Adb,
     AdbError,
@@ -89,6 +90,16 @@ _REFUSALS = (
     "cmd: Can't find service",
 )
 
+# The short reads, asked in one `adb shell` (a batch) before the areas read them: with the
+# lists and dumps below, the whole check is 8 adb calls (and `adb devices` before it).
+BATCHED: tuple[tuple[str, ...], ...] = (
+    *(("getprop", name) for name in PROPERTIES),
+    ("date", "+%s"),
+    *(("settings", "get", "secure", name) for name in SECURE_SETTINGS),
+    *(("settings", "get", "global", name) for name in GLOBAL_SETTINGS),
+    ("which", "su"),
+)
+
 DEVICE = "android.device"
 APPS = "android.apps"
 POWERS = "android.powers"
@@ -124,12 +135,29 @@ class _Session:
         self.adb = adb
         self.serial = serial
         self.areas: dict[str, _Area] = {area: _Area() for area in AREAS}
+        self.ready: dict[tuple[str, ...], ShellResult] = {}  # answered in a batch
+
+    def prefetch(self, commands: tuple[tuple[str, ...], ...]) -> None:
+        """Ask the phone these commands in one batch. A command the batch did not answer (or a
+        batch that failed) is asked alone later, so its failure lands in its own area."""
+        try:
+            results = self.adb.batch(self.serial, commands)
+        except AdbError:
+            return
+        for args, result in zip(commands, results, strict=True):
+            if result is not None:
+                self.ready[args] = result
+
+    def shell(self, *args: str) -> ShellResult:
+        """The command's result from the batch, or from running it now (may raise AdbError)."""
+        found = self.ready.get(args)
+        return found if found is not None else self.adb.shell(self.serial, *args)
 
     def run(self, area: str, *args: str) -> ShellResult | None:
         """The command's output, or None (recorded in the area's coverage) when it failed."""
         state = self.areas[area]
         try:
-            result = self.adb.shell(self.serial, *args)
+            result = self.shell(*args)
         except AdbTimeoutError as exc:
             state.timeout = state.timeout or exc
             return None
@@ -483,7 +511,7 @@ def _root(s: _Session, apps: _Apps) -> list[Entry]:
             _entry("android-root", ROOT, f"ro.build.tags={value}", "ro.build.tags", tags.command)
         )
     try:
-        found = s.adb.shell(s.serial, "which", "su")
+        found = s.shell("which", "su")
     except AdbTimeoutError as exc:
         s.areas[ROOT].timeout = s.areas[ROOT].timeout or exc
     except AdbError as exc:
@@ -617,6 +645,7 @@ def check_phone(
         apps = _read_apps(s)
         return _app_entries(apps, indicators_lookup)
 
+    s.prefetch(BATCHED)
     step(DEVICE, lambda: _device(s, now))
     step(APPS, read_apps)
     step(POWERS, lambda: _powers(s, apps, indicators_lookup, now))
