@@ -1,0 +1,133 @@
+"""Time safecheck's start-up against the import floor of the libraries it is built on.
+
+The floor is a new Python process that only imports typer, rich's console, psutil and yaml
+(`python -c "import typer, rich.console, psutil, yaml"`): less than that, a command line in
+these libraries cannot do. Measured as new processes, interleaved run by run (so that a drift
+of the machine touches every measure), after --warmup unmeasured runs:
+
+  floor       python -c "import typer, rich.console, psutil, yaml"
+  --version   safecheck --version
+  --help      safecheck --help
+  briefing    safecheck --lang en, in a pseudo-terminal, until the safety briefing has been
+              shown whole (its "Press Enter to begin" prompt); the process is then stopped
+
+Prints the median, min and max of each and its ratio to the floor's median; the aim (issue 13)
+is at most 1.5x the floor for each.
+
+    python benchmarks/bench_startup.py [--runs 9] [--warmup 2] [--no-bytecode-cache]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pty
+import select
+import signal
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench_scan import child_environment, describe_machine, run_process, safecheck_command
+
+AIM_RATIO = 1.5
+FLOOR_IMPORTS = "import typer, rich.console, psutil, yaml"
+BRIEFING_SHOWN = b"Press Enter to begin"
+BRIEFING_TIMEOUT = 60.0
+
+
+def until_output(argv: list[str], env: dict[str, str], marker: bytes) -> float:
+    """Seconds from starting `argv` in a pseudo-terminal until `marker` appears in what it
+    writes; the process is then killed (it waits for a key)."""
+    start = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the command, with the terminal as its standard streams
+        try:
+            os.execve(argv[0], argv, env)  # noqa: S606 - our own command
+        finally:
+            os._exit(127)
+    seen = b""
+    try:
+        while marker not in seen:
+            left = BRIEFING_TIMEOUT - (time.perf_counter() - start)
+            ready, _, _ = select.select([fd], [], [], max(left, 0))
+            if not ready:
+                raise SystemExit(f"{' '.join(argv)}: no {marker!r} within {BRIEFING_TIMEOUT} s")
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:  # the child closed the terminal
+                chunk = b""
+            if not chunk:
+                raise SystemExit(f"{' '.join(argv)} ended before {marker!r}:\n{seen[-2000:]!r}")
+            seen = (seen + chunk)[-65536:]
+        return time.perf_counter() - start
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(fd)
+
+
+def measures(env: dict[str, str]) -> dict[str, Callable[[], float]]:
+    command = safecheck_command()
+    if len(command) == 1:  # the installed script: run it with this Python, as its #! does
+        command = [sys.executable, command[0]]
+    terminal_env = {**env, "TERM": "xterm-256color", "COLUMNS": "100", "LINES": "40"}
+    return {
+        "floor (import typer, rich, psutil, yaml)": lambda: run_process(
+            [sys.executable, "-c", FLOOR_IMPORTS], env
+        ),
+        "safecheck --version": lambda: run_process([*command, "--version"], env),
+        "safecheck --help": lambda: run_process([*command, "--help"], env),
+        "safecheck --lang en: start to briefing": lambda: until_output(
+            [*command, "--lang", "en"], terminal_env, BRIEFING_SHOWN
+        ),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=9, help="measured runs of each (9)")
+    parser.add_argument("--warmup", type=int, default=2, help="unmeasured runs first (2)")
+    parser.add_argument(
+        "--no-bytecode-cache",
+        action="store_true",
+        help="do not give the processes a bytecode cache (PYTHONDONTWRITEBYTECODE as set)",
+    )
+    args = parser.parse_args(argv)
+
+    print(f"safecheck start-up benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+    for name, value in describe_machine():
+        print(f"  {name:<14} {value}")
+    with tempfile.TemporaryDirectory(prefix="safecheck-bench-") as folder:
+        env = child_environment(None if args.no_bytecode_cache else Path(folder) / "pycache")
+        runs = measures(env)
+        times: dict[str, list[float]] = {label: [] for label in runs}
+        for _ in range(args.warmup):
+            for run in runs.values():
+                run()
+        for _ in range(args.runs):
+            for label, run in runs.items():
+                times[label].append(run())
+    cache = "none" if args.no_bytecode_cache else "compiled modules cached (PYTHONPYCACHEPREFIX)"
+    print(f"\n{args.runs} runs each after {args.warmup} warm-up run(s); bytecode: {cache}")
+    print(f"{'measure':<44} {'median ms':>9} {'min ms':>9} {'max ms':>9} {'x floor':>8}")
+    floor = statistics.median(next(iter(times.values())))
+    for label, values in times.items():
+        median = statistics.median(values)
+        print(
+            f"{label:<44} {median * 1000:9.1f} {min(values) * 1000:9.1f} "
+            f"{max(values) * 1000:9.1f} {median / floor:7.2f}x"
+        )
+    for label, values in list(times.items())[1:]:
+        ratio = statistics.median(values) / floor
+        verdict = "met" if ratio <= AIM_RATIO else "NOT met"
+        print(f"aim: {label} within {AIM_RATIO}x the floor: {verdict} ({ratio:.2f}x)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
