@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import Progress
 
 from safecheck.cli.common import HELP, err_console, handled_errors, out_console, translator
 from safecheck.cli.output import OutputOptions, write_report
@@ -62,6 +61,8 @@ def _scan(host: Host, t: Translator, show_progress: bool, full_commands: bool = 
         return run_scan(
             host, collectors, t, owned_files=dpkg_owned_among, full_commands=full_commands
         )
+    from rich.progress import Progress  # noqa: PLC0415 - only a scan shows progress
+
     with Progress(console=err_console(soft_wrap=False), transient=True) as progress:
         task = progress.add_task(t("scan.progress", collector=""), total=len(collectors))
 
