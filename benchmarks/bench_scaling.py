@@ -444,8 +444,11 @@ def _sizes(text: str) -> list[int]:
     return sizes
 
 
-def command_cost(root: Path) -> tuple[float, float]:
-    """(seconds, peak MiB) of `safecheck scan --root ROOT --format json -o -` as a new process."""
+def command_cost(root: Path, warm_up: bool = False) -> tuple[float, float]:
+    """(seconds, peak MiB) of `safecheck scan --root ROOT --format json -o -` as a new process;
+    `warm_up` runs it once untimed first (to fill the bytecode cache)."""
+    if warm_up:
+        command_cost(root)
     argv = [*bench_scan.safecheck_command(), "scan", "--root", str(root), "--format", "json"]
     argv += ["-o", "-"]
     env = bench_scan.child_environment(Path(tempfile.gettempdir()) / "safecheck-bench-pycache")
@@ -519,9 +522,7 @@ def main(argv: list[str] | None = None) -> int:
                 base_result = result
             else:
                 results.append(result)
-            if size == 0:
-                command_cost(root)  # once untimed: fills the bytecode cache
-            commands.append((size, *command_cost(root)))
+            commands.append((size, *command_cost(root, warm_up=size == 0)))
             print(f"{'':>11}the command: {commands[-1][1]:.2f} s, {commands[-1][2]:.0f} MiB")
             if args.profile == size:
                 profile(root, t, args.top)
