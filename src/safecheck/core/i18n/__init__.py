@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import string
 from collections.abc import Mapping
-from importlib import resources
+from pathlib import Path
 
 import yaml
 
@@ -28,7 +28,8 @@ _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def catalog_parts(lang: str) -> dict[str, dict[str, str]]:
     """The message files of one language: file name -> {key: message}."""
     parts: dict[str, dict[str, str]] = {}
-    folder = resources.files(__package__).joinpath(lang)
+    # next to this module, as in the wheel (importlib.resources costs the start-up 20 ms)
+    folder = Path(__file__).parent / lang
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".yaml"):
             continue
