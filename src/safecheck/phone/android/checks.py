@@ -140,6 +140,8 @@ class _Session:
     def prefetch(self, commands: tuple[tuple[str, ...], ...]) -> None:
         """Ask the phone these commands in one batch. A command the batch did not answer (or a
         batch that failed) is asked alone later, so its failure lands in its own area."""
+        if not commands:
+            return
         try:
             results = self.adb.batch(self.serial, commands)
         except AdbError:
