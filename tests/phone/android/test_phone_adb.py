@@ -17,8 +17,10 @@ from safecheck.phone.android.adb import (
     batch_commands,
     batch_script,
     is_allowed,
+    new_marker,
     split_batch,
 )
+from safecheck.phone.android.checks import BATCHED
 
 
 @pytest.fixture
@@ -226,3 +228,11 @@ def test_a_phone_that_does_not_answer_the_batch_fails_every_command_at_once() ->
     results = Adb(runner).batch(SERIAL, [MODEL, PATCH])
     assert [(r.code, r.text) for r in results if r is not None] == [(1, ""), (1, "")]
     assert len(runner.calls) == 1
+
+
+def test_the_batch_fits_the_oldest_adb_request() -> None:
+    """adb before Android 7 carries a request ("shell:" and the command) in one 4,096-byte
+    message: the batch the check sends must fit, whatever the marker."""
+    request = ("shell:" + batch_script(new_marker(), BATCHED)).encode()
+    assert len(request) < 4096
+    assert batch_commands(batch_script(new_marker(), BATCHED)) == list(BATCHED)
