@@ -21,7 +21,7 @@ def lstat_counter(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         seen.append(os.fspath(path))
         return real(path)
 
-    monkeypatch.setattr(host_module.os, "lstat", counting)
+    monkeypatch.setattr(os, "lstat", counting)  # host.py calls os.lstat
     return seen
 
 
