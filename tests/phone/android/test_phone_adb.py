@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from phone_fake_adb import install_fake_adb, make_adb, use_scenario
 
+from safecheck.core.model import CoverageStatus
+from safecheck.core.runner import OUTPUT_CUT
 from safecheck.phone.android.adb import (
     ALLOWED,
     Adb,
@@ -20,7 +22,7 @@ from safecheck.phone.android.adb import (
     new_marker,
     split_batch,
 )
-from safecheck.phone.android.checks import BATCHED
+from safecheck.phone.android.checks import BATCHED, POWERS, check_phone
 
 
 @pytest.fixture
@@ -236,3 +238,16 @@ def test_the_batch_fits_the_oldest_adb_request() -> None:
     request = ("shell:" + batch_script(new_marker(), BATCHED)).encode()
     assert len(request) < 4096
     assert batch_commands(batch_script(new_marker(), BATCHED)) == list(BATCHED)
+
+
+def test_an_answer_cut_at_the_size_cap_is_said_in_the_coverage() -> None:
+    class HugePhone:
+        def run(self, argv: list[str], timeout: float = 10.0) -> tuple[int, str]:
+            if argv[-2:] == ["dumpsys", "appops"]:
+                return OUTPUT_CUT, "Current AppOps Service state:\n  Uid u0a1:\n"
+            return 0, "x\n"
+
+    _entries, rows = check_phone(Adb(HugePhone()), SERIAL, None)
+    powers = next(row for row in rows if row.id == POWERS)
+    assert powers.status is CoverageStatus.PARTIAL
+    assert "adb shell dumpsys appops: 64 MiB read, the rest cut" in powers.details

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 
 from safecheck.core.entries import Entry
 from safecheck.core.model import CoverageStatus
+from safecheck.core.runner import MAX_OUTPUT, OUTPUT_CUT
 from safecheck.phone.android.adb import (
     GLOBAL_SETTINGS,
     LAUNCHER_QUERY,
@@ -173,6 +174,8 @@ class _Session:
         if head.startswith(_REFUSALS):  # an older Android without this option or command
             state.failed.append(f"{result.command}: {head.splitlines()[0]}")
             return None
+        if result.code == OUTPUT_CUT:  # read up to the cap: said in the coverage row
+            state.failed.append(f"{result.command}: {MAX_OUTPUT // 2**20} MiB read, the rest cut")
         state.read += 1
         return result
 
