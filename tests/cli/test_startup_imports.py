@@ -82,3 +82,27 @@ def test_version_says_the_same_by_either_path() -> None:
 def test_a_scan_of_a_disk_loads_the_scan_but_not_the_network() -> None:
     loaded = loaded_by("scan", "--root", "/nonexistent-root-for-this-test")
     assert "http.client" not in loaded and "safecheck.indicators.update" not in loaded
+
+
+OTHER_COMMANDS = (
+    "safecheck.cli.case_cmd",
+    "safecheck.cli.catalog_cmd",
+    "safecheck.cli.checklists_cmd",
+    "safecheck.cli.indicators_cmd",
+    "safecheck.cli.phone_cmd",
+    "safecheck.cli.report_cmd",
+    "safecheck.cli.resources_cmd",
+    "safecheck.cli.scan_cmd",
+)
+
+
+def test_each_command_loads_only_its_own_module() -> None:
+    # the root options, as the guided checkup parses them: no other command's module
+    loaded = loaded_by("--lang", "en", "--version")
+    assert "safecheck.cli.checkup" in loaded
+    assert not [name for name in OTHER_COMMANDS if name in loaded]
+    loaded = loaded_by("scan", "--help")
+    assert "safecheck.cli.scan_cmd" in loaded
+    assert not [n for n in OTHER_COMMANDS if n in loaded and n != "safecheck.cli.scan_cmd"]
+    # the list of every command (--help) loads them all, to show their help
+    assert set(OTHER_COMMANDS) <= loaded_by("--help")
