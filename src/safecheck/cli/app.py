@@ -1,9 +1,9 @@
 """The `safecheck` command: typer app, commands and the entry point.
 
 The guided checkup (`safecheck` alone, `safecheck checkup`) is defined here; every other
-command's module is imported only when that command is asked for, or listed by `--help`
-(`_LazyCommands`): a person starting the checkup does not wait for the scan, the phone, the
-case and the catalog commands to load.
+command's module is imported only when that command is asked for (`_LazyCommands`): a person
+starting the checkup does not wait for the scan, the phone, the case and the catalog commands
+to load. `--help` lists them from their help texts alone.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import typer
 import typer.main
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from safecheck import __version__
 from safecheck.cli import checkup as checkup_flow
@@ -52,31 +52,47 @@ def _group(module: str, name: str) -> Callable[[], Any]:
     return make
 
 
-# In the order `--help` lists them; "checkup" is the one command defined here.
-LAZY_COMMANDS: dict[str, Callable[[], Any] | None] = {
-    "resources": _command("safecheck.cli.resources_cmd", "resources_command", "resources"),
-    "scan": _command("safecheck.cli.scan_cmd", "scan_command", "scan"),
-    "report": _command("safecheck.cli.report_cmd", "report_command", "report"),
-    "phone": _command("safecheck.cli.phone_cmd", "phone_command", "phone"),
+# In the order `--help` lists them: (how to make it, the key of its help text, a group);
+# "checkup" is the one command defined here.
+LAZY_COMMANDS: dict[str, tuple[Callable[[], Any], str, bool] | None] = {
+    "resources": (
+        _command("safecheck.cli.resources_cmd", "resources_command", "resources"),
+        "help.resources",
+        False,
+    ),
+    "scan": (_command("safecheck.cli.scan_cmd", "scan_command", "scan"), "help.scan", False),
+    "report": (
+        _command("safecheck.cli.report_cmd", "report_command", "report"),
+        "help.report",
+        False,
+    ),
+    "phone": (_command("safecheck.cli.phone_cmd", "phone_command", "phone"), "help.phone", False),
     "checkup": None,
-    "checklists": _group("safecheck.cli.checklists_cmd", "checklists"),
-    "catalog": _group("safecheck.cli.catalog_cmd", "catalog"),
-    "indicators": _group("safecheck.cli.indicators_cmd", "indicators"),
-    "case": _group("safecheck.cli.case_cmd", "case"),
+    "checklists": (_group("safecheck.cli.checklists_cmd", "checklists"), "help.checklists", True),
+    "catalog": (_group("safecheck.cli.catalog_cmd", "catalog"), "help.catalog", True),
+    "indicators": (_group("safecheck.cli.indicators_cmd", "indicators"), "help.indicators", True),
+    "case": (_group("safecheck.cli.case_cmd", "case"), "case.help", True),
 }
 
 
 class _LazyCommands(MutableMapping[str, Any]):
-    """The commands of the group: those already made, and the others made on first use."""
+    """The commands of the group: those already made, and the others made on first use.
+    While the group's help is written (`listing`), a command not yet made is shown by a
+    stand-in with its help text, so that `--help` imports none of them."""
 
     def __init__(self, made: MutableMapping[str, Any]) -> None:
         self.made = made
+        self.listing = False
 
     def __getitem__(self, name: str) -> Any:
         if name not in self.made:
-            make = LAZY_COMMANDS.get(name)
-            if make is None:
+            lazy = LAZY_COMMANDS.get(name)
+            if lazy is None:
                 raise KeyError(name)
+            make, help_key, is_group = lazy
+            if self.listing:
+                kind = TyperGroup if is_group else TyperCommand
+                return kind(name=name, help=HELP(help_key))
             self.made[name] = make()
         return self.made[name]
 
@@ -100,7 +116,15 @@ class _LazyCommands(MutableMapping[str, Any]):
 class _LazyGroup(TyperGroup):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.commands = _LazyCommands(self.commands)
+        self.lazy = _LazyCommands(self.commands)
+        self.commands = self.lazy
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self.lazy.listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self.lazy.listing = False
 
 
 app = typer.Typer(
