@@ -20,6 +20,10 @@ the marginal time per entry above the base, and the growth exponent between size
 checks that judging does not scan the catalog: the same entries are judged against the catalog
 and against one K times larger.
 
+Then the whole command, `safecheck scan --root ROOT --format json -o -`, runs once per size as
+a new process (output thrown away): its wall time and its peak memory (maximum resident set
+size, from the kernel's accounting of the child), the figures a person waits for and needs.
+
     python benchmarks/bench_scaling.py [--sizes 1000,10000,100000] [--runs N] [--profile 10000]
 """
 
@@ -35,6 +39,7 @@ import os
 import pstats
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -439,6 +444,34 @@ def _sizes(text: str) -> list[int]:
     return sizes
 
 
+def command_cost(root: Path, warm_up: bool = False) -> tuple[float, float]:
+    """(seconds, peak MiB) of `safecheck scan --root ROOT --format json -o -` as a new process;
+    `warm_up` runs it once untimed first (to fill the bytecode cache)."""
+    if warm_up:
+        command_cost(root)
+    argv = [*bench_scan.safecheck_command(), "scan", "--root", str(root), "--format", "json"]
+    argv += ["-o", "-"]
+    env = bench_scan.child_environment(Path(tempfile.gettempdir()) / "safecheck-bench-pycache")
+    start = time.perf_counter()
+    child = subprocess.Popen(  # noqa: S603 - our own command, no shell
+        argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+    )
+    _pid, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode not in (0, 1):  # 1: findings at or above --fail-on
+        raise SystemExit(f"{' '.join(argv)} exited with {child.returncode}")
+    return elapsed, usage.ru_maxrss / 1024  # kilobytes on Linux
+
+
+def print_commands(commands: list[tuple[int, float, float]]) -> None:
+    print()
+    print("safecheck scan --root ROOT --format json -o - (a new process, once per size)")
+    print(f"{'size':>7} {'seconds':>8} {'peak MiB':>9}")
+    for size, seconds, peak in commands:
+        print(f"{size:>7} {seconds:8.2f} {peak:9.0f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Time `safecheck scan --root` on generated roots of growing size and tell "
@@ -471,6 +504,7 @@ def main(argv: list[str] | None = None) -> int:
     folder = Path(tempfile.mkdtemp(prefix="safecheck-scaling-"))
     try:
         results: list[SizeResult] = []
+        commands: list[tuple[int, float, float]] = []
         base_result: SizeResult | None = None
         for size in [0, *args.sizes]:
             root = folder / f"root-{size}"
@@ -488,6 +522,8 @@ def main(argv: list[str] | None = None) -> int:
                 base_result = result
             else:
                 results.append(result)
+            commands.append((size, *command_cost(root, warm_up=size == 0)))
+            print(f"{'':>11}the command: {commands[-1][1]:.2f} s, {commands[-1][2]:.0f} MiB")
             if args.profile == size:
                 profile(root, t, args.top)
             if size and size == args.sizes[0] and args.catalog_factor > 1:
@@ -500,6 +536,7 @@ def main(argv: list[str] | None = None) -> int:
         print_results(results, base_result)
         print()
         print_steps(base_result, results)
+        print_commands(commands)
     finally:
         if args.keep:
             print(f"roots kept in {folder}")

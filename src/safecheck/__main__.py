@@ -1,6 +1,6 @@
 """`python -m safecheck` runs the same command line as the `safecheck` script."""
 
-from safecheck.cli.app import main
+from safecheck.cli.entry import main
 
 if __name__ == "__main__":
     main()

@@ -1,5 +1,7 @@
 """`safecheck --version` and `--help` load only what they need: the scan's collectors, the
-Windows registry reader, the network code and psutil load when their command runs."""
+Windows registry reader, the network code and psutil load when their command runs;
+`--version` alone loads no command-line library at all, and no command parses its options
+through pydantic (typer 0.29 does)."""
 
 from __future__ import annotations
 
@@ -17,12 +19,13 @@ HEAVY = (
     "safecheck.scan.collectors.registry",
     "safecheck.indicators.update",
     "safecheck.phone.run",
+    "pydantic",  # typer >= 0.29 converts every option through it
 )
 
 PROBE = """
 import json, sys
 sys.argv = ["safecheck", *{args!r}]
-from safecheck.cli.app import main
+from safecheck.cli.entry import main
 try:
     main()
 except SystemExit:
@@ -45,10 +48,35 @@ def loaded_by(*args: str) -> set[str]:
 
 
 def test_version_and_help_load_no_heavy_module() -> None:
-    for args in (("--version",), ("--help",), ("scan", "--help")):
+    for args in (("--help",), ("scan", "--help"), ("--lang", "en", "--version")):
         loaded = loaded_by(*args)
         assert "safecheck.cli.app" in loaded  # the probe did run the command
         assert not [name for name in HEAVY if name in loaded], args
+
+
+def test_version_alone_loads_no_command_line_library() -> None:
+    loaded = loaded_by("--version")
+    assert "safecheck.cli.entry" in loaded  # the probe did run the entry point
+    assert not {"typer", "click", "rich", "yaml", "safecheck.cli.app"} & loaded
+
+
+def test_version_says_the_same_by_either_path() -> None:
+    fast = subprocess.run(
+        [sys.executable, "-m", "safecheck", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    full = subprocess.run(
+        [sys.executable, "-m", "safecheck", "--lang", "en", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert fast.stdout == full.stdout and fast.stdout.startswith("safecheck ")
+    assert fast.stderr == full.stderr == ""
 
 
 def test_a_scan_of_a_disk_loads_the_scan_but_not_the_network() -> None:
@@ -63,3 +91,27 @@ def test_babel_loads_only_when_a_count_number_or_date_is_shown() -> None:
         loaded = loaded_by(*args)
         assert "safecheck.cli.app" in loaded
         assert not [name for name in loaded if name.split(".")[0] == "babel"], args
+
+
+OTHER_COMMANDS = (
+    "safecheck.cli.case_cmd",
+    "safecheck.cli.catalog_cmd",
+    "safecheck.cli.checklists_cmd",
+    "safecheck.cli.indicators_cmd",
+    "safecheck.cli.phone_cmd",
+    "safecheck.cli.report_cmd",
+    "safecheck.cli.resources_cmd",
+    "safecheck.cli.scan_cmd",
+)
+
+
+def test_each_command_loads_only_its_own_module() -> None:
+    # the root options, as the guided checkup parses them: no other command's module
+    loaded = loaded_by("--lang", "en", "--version")
+    assert "safecheck.cli.checkup" in loaded
+    assert not [name for name in OTHER_COMMANDS if name in loaded]
+    loaded = loaded_by("scan", "--help")
+    assert "safecheck.cli.scan_cmd" in loaded
+    assert not [n for n in OTHER_COMMANDS if n in loaded and n != "safecheck.cli.scan_cmd"]
+    # the list of every command (--help) shows their help texts without loading them
+    assert not set(OTHER_COMMANDS) & loaded_by("--help")

@@ -1,18 +1,25 @@
-"""The `safecheck` command: typer app, commands and the entry point."""
+"""The `safecheck` command: typer app, commands and the entry point.
+
+The guided checkup (`safecheck` alone, `safecheck checkup`) is defined here; every other
+command's module is imported only when that command is asked for (`_LazyCommands`): a person
+starting the checkup does not wait for the scan, the phone, the case and the catalog commands
+to load. `--help` lists them from their help texts alone.
+"""
 
 from __future__ import annotations
 
+import importlib
 import os
+from collections.abc import Callable, Iterator, MutableMapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+import typer.main
+from typer.core import TyperCommand, TyperGroup
 
 from safecheck import __version__
 from safecheck.cli import checkup as checkup_flow
-from safecheck.cli.case_cmd import app as case_app
-from safecheck.cli.catalog_cmd import app as catalog_app
-from safecheck.cli.checklists_cmd import app as checklists_app
 from safecheck.cli.common import (
     HELP,
     ReportLangOption,
@@ -22,14 +29,113 @@ from safecheck.cli.common import (
     handled_errors,
     languages_text,
 )
-from safecheck.cli.indicators_cmd import app as indicators_app
 from safecheck.cli.output import OutputOptions
-from safecheck.cli.phone_cmd import phone_command
-from safecheck.cli.report_cmd import report_command
-from safecheck.cli.resources_cmd import resources_command
-from safecheck.cli.scan_cmd import scan_command
 from safecheck.core.i18n import DEFAULT_LANGUAGE, Translator, language_from_environment
 from safecheck.report.render.formats import ReportFormat
+
+
+def _command(module: str, function: str, name: str) -> Callable[[], Any]:
+    """A command defined by a function of `module`, made when first asked for."""
+
+    def make() -> Any:
+        single = typer.Typer(add_completion=False)
+        single.command(name, help=HELP(f"help.{name}"))(
+            getattr(importlib.import_module(module), function)
+        )
+        return typer.main.get_command(single)
+
+    return make
+
+
+def _group(module: str, name: str) -> Callable[[], Any]:
+    """A group of commands (the typer app `app` of `module`), made when first asked for."""
+
+    def make() -> Any:
+        sub_app = importlib.import_module(module).app
+        return typer.main.get_group_from_info(
+            typer.models.TyperInfo(sub_app, name=name),
+            pretty_exceptions_short=sub_app.pretty_exceptions_short,
+            suggest_commands=sub_app.suggest_commands,
+            rich_markup_mode=sub_app.rich_markup_mode,
+        )
+
+    return make
+
+
+# In the order `--help` lists them: (how to make it, the key of its help text, a group);
+# "checkup" is the one command defined here.
+LAZY_COMMANDS: dict[str, tuple[Callable[[], Any], str, bool] | None] = {
+    "resources": (
+        _command("safecheck.cli.resources_cmd", "resources_command", "resources"),
+        "help.resources",
+        False,
+    ),
+    "scan": (_command("safecheck.cli.scan_cmd", "scan_command", "scan"), "help.scan", False),
+    "report": (
+        _command("safecheck.cli.report_cmd", "report_command", "report"),
+        "help.report",
+        False,
+    ),
+    "phone": (_command("safecheck.cli.phone_cmd", "phone_command", "phone"), "help.phone", False),
+    "checkup": None,
+    "checklists": (_group("safecheck.cli.checklists_cmd", "checklists"), "help.checklists", True),
+    "catalog": (_group("safecheck.cli.catalog_cmd", "catalog"), "help.catalog", True),
+    "indicators": (_group("safecheck.cli.indicators_cmd", "indicators"), "help.indicators", True),
+    "case": (_group("safecheck.cli.case_cmd", "case"), "case.help", True),
+}
+
+
+class _LazyCommands(MutableMapping[str, Any]):
+    """The commands of the group: those already made, and the others made on first use.
+    While the group's help is written (`listing`), a command not yet made is shown by a
+    stand-in with its help text, so that `--help` imports none of them."""
+
+    def __init__(self, made: MutableMapping[str, Any]) -> None:
+        self.made = made
+        self.listing = False
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self.made:
+            lazy = LAZY_COMMANDS.get(name)
+            if lazy is None:
+                raise KeyError(name)
+            make, help_key, is_group = lazy
+            if self.listing:
+                kind = TyperGroup if is_group else TyperCommand
+                return kind(name=name, help=HELP(help_key))
+            self.made[name] = make()
+        return self.made[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self.made[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self.made[name]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from LAZY_COMMANDS
+        yield from (name for name in self.made if name not in LAZY_COMMANDS)
+
+    def __len__(self) -> int:
+        return len(set(LAZY_COMMANDS) | set(self.made))
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.made or LAZY_COMMANDS.get(str(name)) is not None
+
+
+class _LazyGroup(TyperGroup):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = _LazyCommands(self.commands)
+        self.commands = self.lazy
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self.lazy.listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self.lazy.listing = False
+
 
 app = typer.Typer(
     name="safecheck",
@@ -37,15 +143,8 @@ app = typer.Typer(
     add_completion=False,
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
+    cls=_LazyGroup,
 )
-app.add_typer(checklists_app, name="checklists")
-app.add_typer(catalog_app, name="catalog")
-app.add_typer(indicators_app, name="indicators")
-app.add_typer(case_app, name="case")
-app.command("resources", help=HELP("help.resources"))(resources_command)
-app.command("scan", help=HELP("help.scan"))(scan_command)
-app.command("report", help=HELP("help.report"))(report_command)
-app.command("phone", help=HELP("help.phone"))(phone_command)
 
 
 @app.command("languages", help=HELP("help.languages"))

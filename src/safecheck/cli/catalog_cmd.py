@@ -6,20 +6,13 @@ import difflib
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 from rich.rule import Rule
 from rich.table import Table
 
-from safecheck.catalog.loader import (
-    catalog_files,
-    load_catalog,
-    packaged_catalog_dir,
-    validate_catalog,
-)
-from safecheck.catalog.model import PLATFORMS, Category, Tool
 from safecheck.cli.common import (
     HELP,
     LangOption,
@@ -31,6 +24,11 @@ from safecheck.cli.common import (
 )
 from safecheck.core.errors import ExitCode, UsageError
 from safecheck.core.i18n import Translator
+
+if TYPE_CHECKING:
+    from safecheck.catalog.model import Tool
+
+# The catalog's code loads when a catalog command runs, not with every safecheck command.
 
 app = typer.Typer(help=HELP("help.catalog"), no_args_is_help=True, add_completion=False)
 
@@ -76,6 +74,8 @@ def list_tools(
     lang: LangOption = None,
 ) -> None:
     with handled_errors():
+        from safecheck.catalog import Category, load_catalog  # noqa: PLC0415
+
         t = translator(lang)
         catalog = load_catalog()
         tools = list(catalog)
@@ -110,6 +110,8 @@ def show_tool(
     lang: LangOption = None,
 ) -> None:
     with handled_errors():
+        from safecheck.catalog import PLATFORMS, load_catalog  # noqa: PLC0415
+
         t = translator(lang)
         catalog = load_catalog()
         tool = catalog.find(tool_id)
@@ -156,6 +158,12 @@ def validate_files(
     ] = None,
 ) -> None:
     with handled_errors():
+        from safecheck.catalog import (  # noqa: PLC0415
+            catalog_files,
+            packaged_catalog_dir,
+            validate_catalog,
+        )
+
         targets = paths or [packaged_catalog_dir()]
         for path in targets:
             if not path.exists():

@@ -11,7 +11,7 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -19,8 +19,9 @@ from rich.markup import escape
 from safecheck.cli.common import HELP, check_language, err_console, handled_errors, out_console
 from safecheck.core.errors import DataError, ExitCode, UsageError
 from safecheck.core.i18n import DEFAULT_LANGUAGE, Translator, language_from_environment
-from safecheck.indicators.model import ATTRIBUTION, LICENCE, Indicators
-from safecheck.indicators.store import indicators_folder, load_installed
+
+if TYPE_CHECKING:
+    from safecheck.indicators.model import Indicators
 
 app = typer.Typer(help=HELP("help.indicators"), no_args_is_help=True, add_completion=False)
 
@@ -87,6 +88,7 @@ def update_command(
 ) -> None:
     # The network code (http.client, ssl) is loaded only when this command runs.
     from safecheck.indicators import update as updater  # noqa: PLC0415
+    from safecheck.indicators.store import indicators_folder  # noqa: PLC0415
 
     with handled_errors():
         t = _translator(lang)
@@ -124,6 +126,8 @@ def update_command(
 
 
 def _info_json(indicators: Indicators | None, folder: Path) -> str:
+    from safecheck.indicators.model import ATTRIBUTION, LICENCE  # noqa: PLC0415
+
     if indicators is None:
         data: dict[str, object] = {"installed": False, "folder": str(folder)}
     else:
@@ -152,6 +156,9 @@ def info_command(
     ] = InfoFormat.text,
     lang: LangOption = None,
 ) -> None:
+    # The indicators' code loads when an indicators command runs, not with every command.
+    from safecheck.indicators.store import indicators_folder, load_installed  # noqa: PLC0415
+
     with handled_errors():
         t = _translator(lang)
         folder, _ = indicators_folder(from_dir)

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import Progress
 
 from safecheck.cli.common import (
     HELP,
@@ -74,6 +73,8 @@ def _scan(
     collectors = all_collectors()
     if not show_progress:
         return inspect(host, collectors, owned_files=dpkg_owned_among, full_commands=full_commands)
+    from rich.progress import Progress  # noqa: PLC0415 - only a scan shows progress
+
     with Progress(console=err_console(soft_wrap=False), transient=True) as progress:
         task = progress.add_task(t("scan.progress", collector=""), total=len(collectors))
 

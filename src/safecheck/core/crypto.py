@@ -16,10 +16,6 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-
 from safecheck.core.errors import SafecheckError
 from safecheck.core.fileio import read_regular
 
@@ -286,7 +282,13 @@ def read_passphrase_file(path: Path) -> str:
 # -- encryption --------------------------------------------------------------------------------
 
 
+# cryptography is imported by the three functions below only: the command line (and the case
+# commands that merely read passphrase files) start without it.
+
+
 def _derive(passphrase: bytes, salt: bytes, params: ScryptParams) -> bytes:
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt  # noqa: PLC0415
+
     try:
         kdf = Scrypt(salt=salt, length=KEY_LEN, n=params.n, r=params.r, p=params.p)
         return kdf.derive(passphrase)
@@ -316,6 +318,8 @@ def encrypt(plaintext: bytes, passphrase: str, *, params: ScryptParams = DEFAULT
         size=0,
     ).encode()
     key = _derive(secret, salt, params)
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: PLC0415
+
     return header + AESGCM(key).encrypt(nonce, plaintext, header)
 
 
@@ -336,6 +340,9 @@ def decrypt(blob: bytes, passphrase: str) -> bytes:
             "the encrypted report"
         )
     key = _derive(secret, header.salt, header.scrypt)
+    from cryptography.exceptions import InvalidTag  # noqa: PLC0415
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # noqa: PLC0415
+
     try:
         return AESGCM(key).decrypt(header.nonce, body, blob[: header.size])
     except InvalidTag:

@@ -82,6 +82,7 @@ class Finding:
     # One sentence in plain words, for rules whose title needs technical words; reports lead
     # with it and keep the title for advocate mode.
     plain: str = ""
+    evidence_left_out: int = 0  # items of evidence beyond the cap, counted but not listed
 
 
 @dataclass(frozen=True)

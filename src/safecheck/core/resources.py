@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import textwrap
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import yaml
@@ -75,7 +74,7 @@ class Country:
 
 def packaged_resources_file() -> Path:
     """The contacts shipped with safecheck."""
-    return Path(str(resources.files("safecheck") / "data" / "resources.yaml"))
+    return Path(__file__).resolve().parents[1] / "data" / "resources.yaml"
 
 
 def _localized(view: MappingView, key: str, p: Problems, what: str) -> LocalizedText | None:

@@ -13,7 +13,9 @@ import shutil
 import signal
 import subprocess
 import sys
-from typing import Protocol
+import threading
+import time
+from typing import IO, Protocol
 
 
 class CommandRunner(Protocol):
@@ -25,6 +27,10 @@ class CommandRunner(Protocol):
 NOT_FOUND = 127  # like a shell: the program is not there
 CANNOT_RUN = 126  # there, but it could not be started
 TIMED_OUT = 124  # like timeout(1)
+OUTPUT_CUT = 125  # the program wrote more than MAX_OUTPUT: stopped, its output cut there
+# What a program on an inspected device (a phone's `dumpsys`) may write before it is stopped:
+# its size must never set our memory. Real outputs are a few megabytes at most.
+MAX_OUTPUT = 64 * 1024 * 1024
 
 # Programs are looked up in the system folders only, not in the user's PATH: a folder an
 # abuser added to it (~/bin) must not be able to stand in for dpkg-query or systemctl.
@@ -76,15 +82,62 @@ class SubprocessRunner:
             return NOT_FOUND, ""
         except (OSError, ValueError):
             return CANNOT_RUN, ""
+        reader = _CappedReader(child.stdout, MAX_OUTPUT)
+        deadline = time.monotonic() + timeout
         try:
-            out, _ = child.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
+            reader.start()
+            reader.join(timeout)
+            if reader.full:  # more than we will ever read: stop the program there
+                _stop(child)
+                return OUTPUT_CUT, reader.text()
+            if reader.is_alive():
+                _stop(child)
+                return TIMED_OUT, ""
+            child.wait(timeout=max(deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:  # it closed its output but did not end
             _stop(child)
             return TIMED_OUT, ""
         except BaseException:
             _stop(child)
             raise
-        return child.returncode, out.decode("utf-8", errors="replace")
+        finally:
+            reader.close()
+        return child.returncode, reader.text()
+
+
+class _CappedReader(threading.Thread):
+    """Reads a program's output until its end or `cap` bytes, whichever comes first."""
+
+    def __init__(self, stream: IO[bytes] | None, cap: int) -> None:
+        super().__init__(daemon=True)
+        self.stream = stream
+        self.cap = cap
+        self.data = bytearray()
+        self.full = False
+
+    def run(self) -> None:
+        if self.stream is None:
+            return
+        try:
+            while len(self.data) < self.cap:
+                # os.read: whatever the pipe holds now, without waiting to fill a buffer
+                chunk = os.read(self.stream.fileno(), min(1 << 20, self.cap - len(self.data)))
+                if not chunk:
+                    return
+                self.data += chunk
+            self.full = True
+        except (OSError, ValueError):  # the pipe closed under us: what was read stays
+            return
+
+    def text(self) -> str:
+        return self.data.decode("utf-8", errors="replace")
+
+    def close(self) -> None:
+        """Close the pipe once nothing reads it any more (the program was stopped, or ended);
+        if something it started still holds the pipe open, leave it rather than race."""
+        self.join(5)
+        if self.stream is not None and not self.is_alive():
+            self.stream.close()
 
 
 def _stop(child: subprocess.Popen[bytes]) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from safecheck.core.entries import Entry, Hit
@@ -113,11 +114,11 @@ def findings_from_hits(
             if item not in seen:
                 seen.add(item)
                 evidence.append(item)
-        findings.append(
-            rule.finding(
-                t, first.entry.collector, tuple(evidence[:MAX_EVIDENCE]), references, **values
-            )
+        finding = rule.finding(
+            t, first.entry.collector, tuple(evidence[:MAX_EVIDENCE]), references, **values
         )
+        left_out = len(evidence) - MAX_EVIDENCE  # counted, so the report can say so
+        findings.append(replace(finding, evidence_left_out=left_out) if left_out > 0 else finding)
     findings.sort(key=lambda f: (-f.severity.rank, -f.confidence.rank, f.id, f.title))
     return findings
 

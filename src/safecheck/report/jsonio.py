@@ -40,7 +40,7 @@ DIGEST_ALGORITHM = "sha256"
 MAX_REPORT_BYTES = 64 * 1024 * 1024  # a real report is a few hundred kilobytes at most
 DEFAULT_SOURCE = "<report>"
 
-_VERSION = re.compile(r"^(\d+)\.(\d+)$")
+_VERSION = re.compile(r"^(\d{1,9})\.(\d{1,9})$")  # a 5,000-digit number is not a version
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _EVIDENCE_INT = {"line", "pid", "port"}
 _EVIDENCE_FIELDS = tuple(f.name for f in fields(Evidence))
@@ -60,7 +60,9 @@ def evidence_to_dict(item: Evidence) -> dict[str, Any]:
 
 
 def finding_to_dict(finding: Finding) -> dict[str, Any]:
-    return {
+    """`evidence_left_out` (schema 1.3) is written only when evidence was cut: a finding
+    without cuts has the fields it had in 1.2."""
+    data: dict[str, Any] = {
         "id": finding.id,
         "severity": finding.severity.value,
         "confidence": finding.confidence.value,
@@ -74,6 +76,9 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "references": list(finding.references),
         **({"plain": finding.plain} if finding.plain else {}),
     }
+    if finding.evidence_left_out:
+        data["evidence_left_out"] = finding.evidence_left_out
+    return data
 
 
 def _answer_to_dict(item: AnsweredItem) -> dict[str, Any]:
@@ -283,7 +288,16 @@ def _finding(r: _Reader, data: dict[str, Any], where: str) -> Finding:
         evidence=tuple(evidence),
         references=tuple(r.texts(data, "references", where)),
         plain=r.optional_text(data, "plain", where) or "",
+        evidence_left_out=_count(data, "evidence_left_out", where),
     )
+
+
+def _count(data: dict[str, Any], key: str, where: str) -> int:
+    """An optional count: a whole number from 0 up, 0 when absent."""
+    value = data.get(key, 0)
+    if type(value) is not int or value < 0:
+        raise _Invalid(f"{where}.{key}: expected a whole number from 0 up, got {_kind(value)}")
+    return value
 
 
 def _answer(r: _Reader, data: dict[str, Any], where: str) -> AnsweredItem:

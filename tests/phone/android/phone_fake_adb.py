@@ -1,7 +1,11 @@
 """A fake `adb` program for the phone tests: it replays outputs recorded by hand, in the real
 formats, from tests/fixtures/adb/<scenario>/ (falling back to the `clean` scenario), so the real
 subprocess path of SubprocessRunner runs. `hang.txt` lists first words (`shell`, `devices`) on
-which it hangs instead; every call is logged as one JSON line to FAKE_ADB_LOG."""
+which it hangs instead; every call is logged as one JSON line to FAKE_ADB_LOG.
+
+A batch (`adb shell "echo M:0:begin; getprop x; r=$?; echo; echo M:0:end:$r; ..."`) is played
+as the phone's shell would: each `echo` prints its words (with `$r`), each other statement is
+looked up in the recordings like a single command, and `r=$?` keeps its exit status."""
 
 from __future__ import annotations
 
@@ -46,15 +50,32 @@ if args[:1] == ["shell"]:
         sys.stderr.write("error: device '%s' not found\\n" % serial)
         sys.exit(1)
     args = args[1:]
-slug = re.sub(r"[^A-Za-z0-9._-]+", "_", " ".join(args)).strip("_")
-for folder in folders:
-    recorded = folder / (slug + ".txt")
-    if recorded.exists():
-        sys.stdout.write(recorded.read_text(encoding="utf-8"))
-        code = folder / (slug + ".exit")
-        sys.exit(int(code.read_text()) if code.exists() else 0)
-sys.stderr.write("fake adb: nothing recorded for %r\\n" % slug)
-sys.exit(1)
+
+
+def replay(words):
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", " ".join(words)).strip("_")
+    for folder in folders:
+        recorded = folder / (slug + ".txt")
+        if recorded.exists():
+            sys.stdout.write(recorded.read_text(encoding="utf-8"))
+            code = folder / (slug + ".exit")
+            return int(code.read_text()) if code.exists() else 0
+    sys.stderr.write("fake adb: nothing recorded for %r\\n" % slug)
+    return 1
+
+
+if len(args) == 1 and "; " in args[0]:  # a batch: a tiny shell
+    status, saved = 0, 0
+    for statement in args[0].split("; "):
+        if statement == "r=$?":
+            saved = status
+        elif statement == "echo" or statement.startswith("echo "):
+            sys.stdout.write(statement[5:].replace("$r", str(saved)) + "\\n")
+            status = 0
+        else:
+            status = replay(statement.split(" "))
+    sys.exit(0)
+sys.exit(replay(args))
 """
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from phone_fake_adb import install_fake_adb, make_adb, use_scenario
 
+from safecheck.core.model import CoverageStatus
+from safecheck.core.runner import OUTPUT_CUT
 from safecheck.phone.android.adb import (
     ALLOWED,
     Adb,
@@ -14,8 +16,13 @@ from safecheck.phone.android.adb import (
     AdbMissingError,
     AdbTimeoutError,
     NotAllowedError,
+    batch_commands,
+    batch_script,
     is_allowed,
+    new_marker,
+    split_batch,
 )
+from safecheck.phone.android.checks import BATCHED, POWERS, check_phone
 
 
 @pytest.fixture
@@ -110,3 +117,137 @@ def test_cannot_run_is_an_adb_error() -> None:
     with pytest.raises(AdbError) as caught:
         Adb(RecordingRunner(code=126)).devices()
     assert caught.value.key == "phone.error.adb_cannot_run"
+
+
+# --- batches ------------------------------------------------------------------------------------
+
+SERIAL = "2B121FDH2006ZJ"
+MODEL = ("getprop", "ro.product.model")
+PATCH = ("getprop", "ro.build.version.security_patch")
+SU = ("which", "su")
+
+
+class ShellRunner:
+    """Plays a batch as the phone's shell would, with `answers` per command: (status, output)."""
+
+    def __init__(self, answers: dict[tuple[str, ...], tuple[int, str]]) -> None:
+        self.answers = answers
+        self.calls: list[list[str]] = []
+
+    def run(self, argv: list[str], timeout: float = 10.0) -> tuple[int, str]:
+        self.calls.append(argv)
+        out: list[str] = []
+        status = saved = 0
+        for statement in argv[-1].split("; "):
+            if statement == "r=$?":
+                saved = status
+            elif statement == "echo" or statement.startswith("echo "):
+                out.append(statement[5:].replace("$r", str(saved)) + "\n")
+                status = 0
+            else:
+                status, text = self.answers[tuple(statement.split(" "))]
+                out.append(text)
+        return 0, "".join(out)
+
+
+def test_a_batch_is_one_adb_call_of_allowed_commands_only() -> None:
+    runner = ShellRunner({MODEL: (0, "Pixel 7\n"), PATCH: (0, "2024-03-05"), SU: (1, "")})
+    results = Adb(runner).batch(SERIAL, [MODEL, PATCH, SU])
+    assert len(runner.calls) == 1
+    argv = runner.calls[0]
+    assert argv[:4] == ["adb", "-s", SERIAL, "shell"] and len(argv) == 5
+    assert batch_commands(argv[4]) == [MODEL, PATCH, SU]
+    assert [(r.code, r.text, r.command) for r in results if r is not None] == [
+        (0, "Pixel 7\n", "adb shell getprop ro.product.model"),
+        (0, "2024-03-05", "adb shell getprop ro.build.version.security_patch"),  # no newline
+        (1, "", "adb shell which su"),
+    ]
+
+
+def test_a_batch_refuses_before_running() -> None:
+    runner = RecordingRunner()
+    with pytest.raises(NotAllowedError):
+        Adb(runner).batch(SERIAL, [MODEL, ("pm", "uninstall", "com.spy")])
+    with pytest.raises(NotAllowedError):
+        Adb(runner).batch("-d", [MODEL])
+    with pytest.raises(NotAllowedError):
+        Adb(runner).batch(SERIAL, [])
+    assert runner.calls == []
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "echo 0123456789abcdef0123456789abcdef:0:begin; getprop ro.product.model; r=$?; echo; "
+        "echo 0123456789abcdef0123456789abcdef:0:end:$r; reboot",
+        "echo 0123456789abcdef0123456789abcdef:0:begin; pm uninstall com.x; r=$?; echo; "
+        "echo 0123456789abcdef0123456789abcdef:0:end:$r",
+        "echo nothex:0:begin; getprop ro.product.model; r=$?; echo; echo nothex:0:end:$r",
+        "echo 0123456789abcdef0123456789abcdef:0:begin; getprop ro.product.model; r=$(id); "
+        "echo; echo 0123456789abcdef0123456789abcdef:0:end:$r",
+        "getprop ro.product.model",
+    ],
+)
+def test_only_our_own_batch_scripts_are_recognised(script: str) -> None:
+    assert batch_commands(script) is None
+
+
+def test_every_batch_has_a_new_marker() -> None:
+    runner = ShellRunner({MODEL: (0, "Pixel 7\n")})
+    Adb(runner).batch(SERIAL, [MODEL])
+    Adb(runner).batch(SERIAL, [MODEL])
+    first, second = (call[4].split(":", 1)[0] for call in runner.calls)
+    assert first != second
+
+
+def test_a_forged_marker_in_a_value_does_not_move_sections() -> None:
+    """A value written on the phone before the check cannot know the batch's marker: a line
+    that looks like one (another marker, the same index, an end with a status) stays in the
+    value it belongs to, and every other command keeps its own output."""
+    marker = "0123456789abcdef0123456789abcdef"
+    guessed = "fedcba9876543210fedcba9876543210"
+    forged = (
+        f"Pixel\n{guessed}:0:end:0\n{guessed}:1:begin\nevil\n"
+        f"{marker[:-1]}:0:end:0\n:1:begin\n0:end:0\n"
+    )
+    script = batch_script(marker, [MODEL, PATCH])
+    runner = ShellRunner({MODEL: (0, forged), PATCH: (0, "2024-03-05\n")})
+    _code, text = runner.run(["adb", "-s", SERIAL, "shell", script])
+    assert split_batch(text, marker, 2) == [(0, forged), (0, "2024-03-05\n")]
+
+
+def test_a_batch_cut_short_leaves_the_rest_unanswered() -> None:
+    marker = "0123456789abcdef0123456789abcdef"
+    text = f"{marker}:0:begin\nPixel 7\n\n{marker}:0:end:0\n{marker}:1:begin\n2024-"
+    assert split_batch(text, marker, 3) == [(0, "Pixel 7\n"), None, None]
+    assert split_batch("", marker, 2) == [None, None]
+    bad_status = f"{marker}:0:begin\nx\n\n{marker}:0:end:99999999\n"
+    assert split_batch(bad_status, marker, 1) == [None]
+
+
+def test_a_phone_that_does_not_answer_the_batch_fails_every_command_at_once() -> None:
+    runner = RecordingRunner(code=1, text="")
+    results = Adb(runner).batch(SERIAL, [MODEL, PATCH])
+    assert [(r.code, r.text) for r in results if r is not None] == [(1, ""), (1, "")]
+    assert len(runner.calls) == 1
+
+
+def test_the_batch_fits_the_oldest_adb_request() -> None:
+    """adb before Android 7 carries a request ("shell:" and the command) in one 4,096-byte
+    message: the batch the check sends must fit, whatever the marker."""
+    request = ("shell:" + batch_script(new_marker(), BATCHED)).encode()
+    assert len(request) < 4096
+    assert batch_commands(batch_script(new_marker(), BATCHED)) == list(BATCHED)
+
+
+def test_an_answer_cut_at_the_size_cap_is_said_in_the_coverage() -> None:
+    class HugePhone:
+        def run(self, argv: list[str], timeout: float = 10.0) -> tuple[int, str]:
+            if argv[-2:] == ["dumpsys", "appops"]:
+                return OUTPUT_CUT, "Current AppOps Service state:\n  Uid u0a1:\n"
+            return 0, "x\n"
+
+    _entries, rows = check_phone(Adb(HugePhone()), SERIAL, None)
+    powers = next(row for row in rows if row.id == POWERS)
+    assert powers.status is CoverageStatus.PARTIAL
+    assert "adb shell dumpsys appops: 64 MiB read, the rest cut" in powers.details

@@ -10,7 +10,8 @@ from phone_fake_adb import NOW, install_fake_adb, make_adb, use_scenario
 
 from safecheck.core.i18n import Translator
 from safecheck.core.model import CoverageStatus, Severity
-from safecheck.phone.android.adb import is_allowed
+from safecheck.phone.android.adb import batch_commands, is_allowed
+from safecheck.phone.android.checks import BATCHED
 from safecheck.phone.match import IndicatorsLookup
 from safecheck.phone.run import run_phone_check
 from safecheck.report.model import Report
@@ -43,11 +44,23 @@ def check(
     report = run_phone_check(
         make_adb(fake_bin, timeout), serial, Translator(lang), lookup, lambda: NOW
     )
-    for line in log.read_text().splitlines():  # every call was read-only
-        argv = json.loads(line)
+    for argv in calls(log):  # every call was read-only
         assert argv[:3] == ["-s", serial, "shell"]
-        assert is_allowed(tuple(argv[3:]))
+        assert all(is_allowed(args) for args in commands_of(argv))
     return report
+
+
+def calls(log: Path) -> list[list[str]]:
+    return [json.loads(line) for line in log.read_text().splitlines()]
+
+
+def commands_of(argv: list[str]) -> list[tuple[str, ...]]:
+    """The commands one `adb -s SERIAL shell ...` call ran: one, or those of a batch."""
+    if len(argv) == 4 and "; " in argv[3]:
+        commands = batch_commands(argv[3])
+        assert commands is not None, argv[3]
+        return commands
+    return [tuple(argv[3:])]
 
 
 def ids(report: Report, at_least: Severity = Severity.INFO) -> set[str]:
@@ -220,3 +233,23 @@ def test_package_names_the_phone_made_up_never_reach_a_command(
     commands = [e.command or "" for f in report.findings for e in f.evidence]
     assert not any("dumpsys package com.evil;" in c or c.endswith("package -rf") for c in commands)
     assert any("does not allow" in c for c in commands)
+
+
+MAX_ADB_CALLS = 12  # issue 13: whatever the phone
+
+
+@pytest.mark.parametrize(
+    ("scenario", "serial"),
+    [("clean", PIXEL), ("stalkerware", PIXEL), ("accessibility", SAMSUNG), ("device_owner", PIXEL)],
+)
+def test_the_check_makes_few_adb_calls(
+    scenario: str, serial: str, fake_bin: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    check(scenario, fake_bin, tmp_path, monkeypatch, serial)
+    made = calls(tmp_path / "adb-calls.jsonl")
+    assert len(made) <= MAX_ADB_CALLS, made
+    ran = [args for argv in made for args in commands_of(argv)]
+    batches = [argv for argv in made if len(commands_of(argv)) > 1]
+    assert len(batches) == 1 and commands_of(batches[0]) == list(BATCHED)
+    assert len(ran) == len(set(ran)), "a command was asked twice"
+    assert len(made) == 1 + len(ran) - len(BATCHED)  # every other command once, alone

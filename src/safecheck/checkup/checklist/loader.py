@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from importlib import resources
 from pathlib import Path
 
 import yaml
@@ -62,7 +61,7 @@ SITUATION_ONLY = ("risk", "prioritise", "skip_if_no")
 
 def packaged_checklist_dir() -> Path:
     """The checklists shipped with safecheck: in the wheel, or at the top of a source checkout."""
-    inside = Path(str(resources.files("safecheck"))) / "checklists"
+    inside = Path(__file__).resolve().parents[2] / "checklists"
     if inside.is_dir():
         return inside
     return Path(__file__).resolve().parents[4] / "checklists"

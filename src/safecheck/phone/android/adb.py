@@ -4,11 +4,18 @@ and clear errors when adb is missing or does not answer.
 `adb -s SERIAL shell A B C` joins its arguments with spaces and runs them with the phone's
 shell, so every argument is checked against the allow-list (exact words, or a package name that
 matches a strict pattern) before anything runs: nothing can be smuggled in with `;` or `$(...)`.
+
+Short reads (properties, settings, the clock) go to the phone as one batch: one `adb shell`
+whose allow-listed commands are separated by marker lines (`batch_script`). The marker is
+random for every batch, so a value written on the phone before the check cannot forge one and
+move the output of one command into another's.
 """
 
 from __future__ import annotations
 
 import re
+import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from safecheck.core.runner import CANNOT_RUN, NOT_FOUND, TIMED_OUT, CommandRunner
@@ -125,6 +132,86 @@ def shown(args: tuple[str, ...]) -> str:
     return "adb shell " + " ".join(args)
 
 
+# --- batches ---------------------------------------------------------------------------------
+
+MAX_BATCH = 32  # commands in one batch
+BATCH_MARKER = re.compile(r"[0-9a-f]{32}")
+_BATCH_PARTS = 5  # shell statements per command in a batch script
+_MAX_CODE_DIGITS = 3
+
+
+def new_marker() -> str:
+    """A marker no value on the phone can contain: 128 random bits, new for every batch."""
+    return secrets.token_hex(16)
+
+
+def batch_script(marker: str, commands: Sequence[tuple[str, ...]]) -> str:
+    """One shell line that runs each command between marker lines: its output, then an empty
+    line (so a last line without a newline still ends), then its exit status."""
+    parts: list[str] = []
+    for number, args in enumerate(commands):
+        parts += [
+            f"echo {marker}:{number}:begin",
+            " ".join(args),
+            "r=$?",
+            "echo",
+            f"echo {marker}:{number}:end:$r",
+        ]
+    return "; ".join(parts)
+
+
+def batch_commands(script: str) -> list[tuple[str, ...]] | None:
+    """The commands of a script `batch_script` wrote, when it is exactly that and every command
+    is allowed; None otherwise (what `Adb.batch` checks before it runs, and tests after)."""
+    parts = script.split("; ")
+    if not parts or len(parts) % _BATCH_PARTS or len(parts) // _BATCH_PARTS > MAX_BATCH:
+        return None
+    marker = parts[0].removeprefix("echo ").partition(":")[0]
+    if BATCH_MARKER.fullmatch(marker) is None:
+        return None
+    commands: list[tuple[str, ...]] = []
+    for number in range(len(parts) // _BATCH_PARTS):
+        first = number * _BATCH_PARTS
+        begin, command, status, blank, end = parts[first : first + _BATCH_PARTS]
+        args = tuple(command.split(" "))
+        expected = (
+            f"echo {marker}:{number}:begin",
+            "r=$?",
+            "echo",
+            f"echo {marker}:{number}:end:$r",
+        )
+        if (begin, status, blank, end) != expected or not is_allowed(args):
+            return None
+        commands.append(args)
+    return commands
+
+
+def split_batch(text: str, marker: str, count: int) -> list[tuple[int, str] | None]:
+    """(exit status, output) of each command of a batch, from the output of its script; None
+    for a command whose markers are missing (the batch was cut short, or the shell failed)."""
+    sections: list[tuple[int, str] | None] = []
+    at = 0
+    for number in range(count):
+        begin = f"{marker}:{number}:begin\n"
+        start = text.find(begin, at)
+        while start > 0 and text[start - 1] != "\n":  # a marker starts its own line
+            start = text.find(begin, start + 1)
+        end_tag = f"\n{marker}:{number}:end:"
+        end = -1 if start < 0 else text.find(end_tag, start + len(begin))
+        if end < 0:
+            sections.append(None)
+            continue
+        line_end = text.find("\n", end + len(end_tag))
+        status = text[end + len(end_tag) : line_end if line_end >= 0 else len(text)]
+        if not status.isdigit() or len(status) > _MAX_CODE_DIGITS:
+            sections.append(None)
+            continue
+        # the output is what lies between the two markers, less the newline `echo` added
+        sections.append((int(status), text[start + len(begin) : end]))
+        at = end + len(end_tag)
+    return sections
+
+
 @dataclass(frozen=True)
 class ShellResult:
     code: int
@@ -170,8 +257,37 @@ class Adb:
         """Runs one allow-listed, read-only command on the phone. Anything else is refused."""
         if not is_allowed(args):
             raise NotAllowedError(f"not a read-only command safecheck may run: {args!r}")
-        if not serial or serial.startswith("-") or any(c.isspace() for c in serial):
-            raise NotAllowedError(f"not a device serial: {serial!r}")
+        _check_serial(serial)
         command = shown(args)
         code, text = self._run(["adb", "-s", serial, "shell", *args], command)
         return ShellResult(code, text, command)
+
+    def batch(self, serial: str, commands: Sequence[tuple[str, ...]]) -> list[ShellResult | None]:
+        """Runs allow-listed commands in one `adb shell` (see `batch_script`): each command's
+        result, as `shell` would give it, or None when the batch did not get to it. When adb
+        fails with no output (the phone is gone), every command has that failure."""
+        commands = list(commands)
+        for args in commands:
+            if not is_allowed(args):
+                raise NotAllowedError(f"not a read-only command safecheck may run: {args!r}")
+        if not commands or len(commands) > MAX_BATCH:
+            raise NotAllowedError(f"a batch of {len(commands)} commands")
+        _check_serial(serial)
+        marker = new_marker()
+        script = batch_script(marker, commands)
+        if batch_commands(script) != commands:  # nothing but what was asked, exactly
+            raise NotAllowedError(f"not a batch safecheck may run: {script!r}")
+        shown_as = f"{shown(commands[0])} … ({len(commands)} commands in one adb shell)"
+        code, text = self._run(["adb", "-s", serial, "shell", script], shown_as)
+        sections = split_batch(text, marker, len(commands))
+        if code != 0 and not text.strip():  # the phone did not run it (gone, not authorised)
+            return [ShellResult(code, "", shown(args)) for args in commands]
+        return [
+            None if section is None else ShellResult(section[0], section[1], shown(args))
+            for args, section in zip(commands, sections, strict=True)
+        ]
+
+
+def _check_serial(serial: str) -> None:
+    if not serial or serial.startswith("-") or any(c.isspace() for c in serial):
+        raise NotAllowedError(f"not a device serial: {serial!r}")

@@ -331,6 +331,15 @@ def evidence_view(evidence: Evidence, t: Translator, technical: bool = True) -> 
     return EvidenceView(where, tuple((label, value) for label, value in candidates if value))
 
 
+def evidence_left_out_text(finding: Finding, t: Translator) -> str | None:
+    """The line under a finding's evidence that says how many items the report does not list."""
+    if finding.evidence_left_out <= 0:
+        return None
+    return t(
+        "report.evidence_left_out", count=finding.evidence_left_out, shown=len(finding.evidence)
+    )
+
+
 def answer_groups(
     report: Report, t: Translator
 ) -> list[tuple[str, str | None, list[AnsweredItem]]]:

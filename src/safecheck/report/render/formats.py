@@ -8,10 +8,6 @@ from safecheck.core.i18n import Translator
 from safecheck.core.i18n.bidi import MARKDOWN_PREFIX, isolate_html_text, isolate_lines
 from safecheck.core.resources import load_resources, render_resources_text
 from safecheck.report.model import Report
-from safecheck.report.render.html import render_html
-from safecheck.report.render.json_report import render_json
-from safecheck.report.render.markdown import render_markdown
-from safecheck.report.render.text import render_text
 
 
 class ReportFormat(StrEnum):
@@ -33,16 +29,25 @@ def help_section(report: Report, t: Translator) -> str | None:
 def render_report(
     report: Report, t: Translator, fmt: ReportFormat, ascii_only: bool = False
 ) -> str:
-    """The report in one format, with the help contacts of its country."""
+    """The report in one format, with the help contacts of its country. Each renderer is
+    imported when its format is asked for: the command line starts without them."""
     contacts = help_section(report, t)
     if fmt is ReportFormat.json:
+        from safecheck.report.render.json_report import render_json  # noqa: PLC0415
+
         return render_json(report)
     if fmt is ReportFormat.markdown:
+        from safecheck.report.render.markdown import render_markdown  # noqa: PLC0415
+
         out = render_markdown(report, t, contacts)
         # right to left: commands, paths and numbers stay readable (and nothing changes in ltr)
         return isolate_lines(out, MARKDOWN_PREFIX) if t.rtl else out
     if fmt is ReportFormat.html:
+        from safecheck.report.render.html import render_html  # noqa: PLC0415
+
         out = render_html(report, t, contacts)
         return isolate_html_text(out) if t.rtl else out
+    from safecheck.report.render.text import render_text  # noqa: PLC0415
+
     out = render_text(report, t, contacts, ascii_only=ascii_only)
     return isolate_lines(out) if t.rtl and not ascii_only else out

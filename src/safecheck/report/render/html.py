@@ -20,6 +20,7 @@ from safecheck.report.render.common import (
     answer_line,
     caveat,
     coverage_line,
+    evidence_left_out_text,
     evidence_view,
     finding_explanation,
     finding_heading,
@@ -144,6 +145,9 @@ def _finding(out: list[str], number: int, finding: Finding, t: Translator, repor
                 out.append("</li>")
             else:
                 out += [f"<li>{h(label)} {h(value)}</li>" for label, value in view.facts]
+        left_out = evidence_left_out_text(finding, t)
+        if left_out:
+            out.append(f'<li class="left-out">{h(left_out)}</li>')
         out.append("</ul>")
     if finding.safety_note:
         out.append(_labelled(t("report.before_you_act"), finding.safety_note, "safety"))

@@ -15,6 +15,7 @@ from safecheck.report.render.common import (
     answer_line,
     caveat,
     coverage_line,
+    evidence_left_out_text,
     evidence_view,
     finding_explanation,
     finding_heading,
@@ -82,6 +83,9 @@ def _finding(out: list[str], number: int, finding: Finding, t: Translator, repor
             else:  # an answer: the answer word, and the advocate's note as text
                 for label, value in facts:
                     out.append(f"- {escape(label)} {block(value, '  ')}")
+        left_out = evidence_left_out_text(finding, t)
+        if left_out:
+            out.append(f"- {block(left_out, '  ')}")
     if finding.safety_note:
         out += ["", f"**{escape(t('report.before_you_act'))}** {block(finding.safety_note)}"]
     if finding.steps:

@@ -129,8 +129,9 @@ def scan_renderables(report: Report, t: Translator) -> list[RenderableType]:
                 if MEMORY_NAME.match(where) and not advocate(report):
                     where = t("report.in_memory")
                 where += f":{first.line}" if first.line else ""
-                if len(finding.evidence) > 1:
-                    where += f" (+{len(finding.evidence) - 1})"
+                others = len(finding.evidence) - 1 + finding.evidence_left_out
+                if others > 0:
+                    where += f" (+{others})"
             table.add_row(
                 Text(
                     t(f"severity.{finding.severity.value}"), style=SEVERITY_STYLE[finding.severity]

@@ -28,6 +28,7 @@ from safecheck.report.render.common import (
     answer_line,
     caveat,
     coverage_line,
+    evidence_left_out_text,
     evidence_view,
     finding_explanation,
     finding_heading,
@@ -124,6 +125,9 @@ def _finding(w: _Writer, number: int, finding: Finding, report: Report) -> None:
             else:
                 for position, (label, value) in enumerate(view.facts):
                     w.wrap(f"{label} {value}", "        ", "      " if position else "    - ")
+        left_out = evidence_left_out_text(finding, t)
+        if left_out:
+            w.wrap(left_out, "        ", "    - ")
     if finding.safety_note:  # next to the steps, before them: read it before acting
         w.wrap(t("report.before_you_act") + " " + finding.safety_note, "    ")
     for step in finding.steps:

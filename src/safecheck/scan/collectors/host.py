@@ -113,6 +113,9 @@ class ProcessSource(Protocol):
         ...
 
 
+MAX_KNOWN_FOLDERS = 100_000  # a bound on that memory, whatever the disk holds
+
+
 @dataclass
 class Host:
     """What collectors inspect. `live` is True only for the machine safecheck runs on."""
@@ -124,6 +127,9 @@ class Host:
     processes: ProcessSource | None = None  # None on a --root scan: no live processes
     runner: CommandRunner | None = None  # None on a --root scan: nothing is run
     _accounts: list[Account] | None = field(default=None, repr=False)
+    # Real folders already seen not to be links, on a disk that is not running (`--root`):
+    # a folder is then checked once per scan instead of once per path under it.
+    _folders: set[str] = field(default_factory=set, repr=False, compare=False)
 
     # --- paths -------------------------------------------------------------------------
     def resolve(self, path: str) -> Path:
@@ -145,10 +151,17 @@ class Host:
                     prefixes.pop()
                 continue
             candidate = f"{prefixes[-1] if prefixes else base}/{part}"
+            if candidate in self._folders:
+                resolved.append(part)
+                prefixes.append(candidate)
+                continue
             try:
-                is_link = stat.S_ISLNK(os.lstat(candidate).st_mode)
+                mode = os.lstat(candidate).st_mode
             except OSError:
-                is_link = False
+                mode = 0
+            is_link = stat.S_ISLNK(mode)
+            if stat.S_ISDIR(mode) and not self.live and len(self._folders) < MAX_KNOWN_FOLDERS:
+                self._folders.add(candidate)
             if not is_link:
                 resolved.append(part)
                 prefixes.append(candidate)
@@ -163,7 +176,8 @@ class Host:
             if target.startswith("/"):
                 resolved, prefixes = [], []
             parts.extend(p for p in reversed(target.split("/")) if p and p != ".")
-        return self.root.joinpath(*resolved)
+        # one string to parse instead of every part again (a third of this function's time)
+        return Path(prefixes[-1]) if prefixes else self.root
 
     # --- reading -----------------------------------------------------------------------
     def lstat(self, path: str) -> os.stat_result | None:
