@@ -89,7 +89,7 @@ def test_babel_loads_only_when_a_count_number_or_date_is_shown() -> None:
     # and the gettext catalogs of data texts only in a session that shows one
     for args in (("--version",), ("--help",), ("--lang", "ar", "--help"), ("languages",)):
         loaded = loaded_by(*args)
-        assert "safecheck.cli.app" in loaded
+        assert "safecheck" in loaded  # the command ran (--version answers before the CLI loads)
         assert not [name for name in loaded if name.split(".")[0] == "babel"], args
 
 

@@ -29,6 +29,7 @@ STARTS_PROGRAMS = frozenset(
         "service",
         "startup-item",
         "scheduled-task",
+        "wmi-consumer",
     }
 )
 ODD_PLACES = re.compile(
@@ -174,6 +175,9 @@ def _kind_hits(entry: Entry, values: dict[str, str]) -> Iterator[Hit]:
         yield Hit("SC-WIN-RDP-ENABLED", "rdp", entry, values)
     elif kind == "remote-assistance" and entry.enabled:
         yield Hit("SC-WIN-REMOTE-ASSISTANCE", "remote-assistance", entry, values)
+    elif kind == "wmi-consumer":
+        shown = {**values, "program": entry.command or values["program"]}
+        yield Hit("SC-WIN-WMI-CONSUMER", f"wmi:{entry.name}", entry, shown)
     elif kind == "defender-exclusion":
         key = f"{entry.detail('exclusion')}:{entry.name.lower()}"
         yield Hit("SC-WIN-DEFENDER-EXCLUSION", key, entry, values)

@@ -212,6 +212,22 @@ class Host:
         return self._read(path, size, whole=False)
 
     def _read(self, path: str, limit: int, whole: bool) -> bytes:
+        chunks = list(
+            self._chunks(path, limit + 1 if whole else limit, whole_limit=limit if whole else None)
+        )
+        data = b"".join(chunks)
+        if whole and len(data) > limit:
+            raise ReadError(path, ReadProblem.TOO_LARGE, f"over {limit} bytes")
+        return data
+
+    def read_chunks(self, path: str, limit: int, size: int = 1 << 20) -> Iterator[bytes]:
+        """The first `limit` bytes of a regular file, `size` bytes at a time: a large file is
+        read without ever being held whole."""
+        return self._chunks(path, limit, None, size)
+
+    def _chunks(
+        self, path: str, limit: int, whole_limit: int | None, size: int = 1 << 20
+    ) -> Iterator[bytes]:
         real = self.resolve(path)
         try:
             info = os.stat(real)
@@ -219,7 +235,7 @@ class Host:
             raise ReadError(path, _problem_of(exc), exc.strerror or "") from None
         if not stat.S_ISREG(info.st_mode):
             raise ReadError(path, ReadProblem.NOT_REGULAR)
-        if whole and info.st_size > limit:
+        if whole_limit is not None and info.st_size > whole_limit:
             raise ReadError(path, ReadProblem.TOO_LARGE, f"{info.st_size} bytes")
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
         flags |= getattr(os, "O_BINARY", 0) | getattr(os, "O_NOCTTY", 0)
@@ -227,25 +243,24 @@ class Host:
             fd = os.open(real, flags)
         except OSError as exc:
             raise ReadError(path, _problem_of(exc), exc.strerror or "") from None
+        return self._chunks_of(path, fd, limit, size)
+
+    @staticmethod
+    def _chunks_of(path: str, fd: int, limit: int, size: int) -> Iterator[bytes]:
         try:
             if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped for a FIFO in between
                 raise ReadError(path, ReadProblem.NOT_REGULAR)
-            chunks: list[bytes] = []
-            remaining = limit + 1 if whole else limit
+            remaining = limit
             while remaining > 0:
-                chunk = os.read(fd, min(remaining, 1 << 20))
+                chunk = os.read(fd, min(remaining, size))
                 if not chunk:
                     break
-                chunks.append(chunk)
                 remaining -= len(chunk)
+                yield chunk
         except OSError as exc:
             raise ReadError(path, _problem_of(exc), exc.strerror or "") from None
         finally:
             os.close(fd)
-        data = b"".join(chunks)
-        if whole and len(data) > limit:
-            raise ReadError(path, ReadProblem.TOO_LARGE, f"over {limit} bytes")
-        return data
 
     def read_text(self, path: str, max_bytes: int | None = None) -> str:
         """Text as UTF-8; undecodable bytes are kept visible as escapes, never dropped."""

@@ -42,7 +42,7 @@ def test_benign_disk(tmp_path: Path) -> None:
     assert serious == {"SC-WIN-RDP-ENABLED"}
     coverage = {c.id: c for c in report.coverage}
     assert coverage["windows.services"].status is CoverageStatus.OK
-    assert coverage["windows.wmi"].status is CoverageStatus.NOT_APPLICABLE
+    assert coverage["windows.wmi"].status is CoverageStatus.NOT_APPLICABLE  # no repository
     assert "WMI" in coverage["windows.wmi"].reason
 
 

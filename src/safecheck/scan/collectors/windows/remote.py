@@ -2,25 +2,36 @@
 Assistance (fAllowToGetHelp), and the Uninstall entries of the machine and of each person,
 which the analysis matches against the catalog of remote-access and monitoring tools.
 
-WMI event subscriptions live in the WMI repository (`System32\\wbem\\Repository`), a database
-that is not read here: `WmiCollector` says so in the coverage instead of staying silent.
+WMI event subscriptions live in the WMI repository (`System32\\wbem\\Repository`): `WmiCollector`
+searches it for the consumers that run something (see `wmi_repository`).
 """
 
 from __future__ import annotations
 
 from safecheck.scan.collectors.base import CollectorResult, Status
-from safecheck.scan.collectors.host import Host
+from safecheck.scan.collectors.host import Host, ReadError, ReadProblem
 from safecheck.scan.collectors.windows import (
     PLATFORMS,
     SYSTEM_CCS,
     RegistryCollector,
     WinReader,
     program_of,
+    windows_display,
 )
+from safecheck.scan.collectors.windows.registry import HiveRegistry
+from safecheck.scan.collectors.windows.wmi_repository import CONSUMER_CLASSES, RepositorySearch
 
 TERMINAL_SERVER = f"{SYSTEM_CCS}\\Control\\Terminal Server"
 REMOTE_ASSISTANCE = f"{SYSTEM_CCS}\\Control\\Remote Assistance"
 UNINSTALL = "Microsoft\\Windows\\CurrentVersion\\Uninstall"
+# Windows 10 and later keep the repository in FS\; older versions in the folder itself.
+REPOSITORY_FILES = (
+    "/Windows/System32/wbem/Repository/OBJECTS.DATA",
+    "/Windows/System32/wbem/Repository/FS/OBJECTS.DATA",
+)
+MAX_REPOSITORY_BYTES = 512 * 1024 * 1024  # read a chunk at a time; real ones are 20-200 MiB
+MAX_RUNS = 4  # lines of one consumer shown
+COMMAND_LINE = CONSUMER_CLASSES[0]
 
 
 class RemoteCollector(RegistryCollector):
@@ -79,11 +90,44 @@ class RemoteCollector(RegistryCollector):
 
 
 class WmiCollector:
-    """WMI event subscriptions: not read (a database, no maintained offline reader here)."""
+    """Permanent WMI event subscriptions that run a command or a script."""
 
     id = "windows.wmi"
     platforms = PLATFORMS
     live_only = False
 
     def collect(self, host: Host) -> CollectorResult:
-        return CollectorResult(status=Status.NOT_APPLICABLE, reason="scan.reason.wmi_not_read")
+        path = next((p for p in REPOSITORY_FILES if host.exists(p)), None)
+        if path is None:
+            return CollectorResult(status=Status.NOT_APPLICABLE, reason="scan.reason.wmi_missing")
+        reader = WinReader(host, self.id, HiveRegistry(host))
+        search = RepositorySearch()
+        try:
+            seen = 0
+            for chunk in host.read_chunks(path, MAX_REPOSITORY_BYTES):
+                seen += len(chunk)
+                search.feed(chunk)
+            search.feed(b"", last=True)
+        except ReadError as error:
+            reader.record(error)
+            return reader.result
+        reader.looked_at()
+        found = search.result()
+        shown = windows_display(path)
+        for consumer in found.consumers:
+            for run in consumer.runs[:MAX_RUNS]:
+                command = run if consumer.kind == COMMAND_LINE else None
+                reader.add_entry(
+                    "wmi-consumer",
+                    shown,
+                    consumer.name,
+                    command=run,
+                    program=program_of(command) if command else None,
+                    modified=host.modified(path),
+                    details=(("class", consumer.kind), ("searched", "keyword")),
+                )
+        if found.cut or seen >= MAX_REPOSITORY_BYTES:
+            reader.result.errors.append(
+                ReadError(path, ReadProblem.TOO_LARGE, f"searched the first {seen} bytes")
+            )
+        return reader.result
