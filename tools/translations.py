@@ -250,9 +250,8 @@ def import_messages(lang: str, source: Path, i18n: Path = I18N) -> list[str]:
                     missing.append(key)
                     continue
                 lines += [f"{key}:", f"  plural: {value['plural']}"]
-                lines += [
-                    f"  {cat}: {_yaml_text(forms[cat])}" for cat in PLURAL_CATEGORIES if cat in forms
-                ]
+                shown = [cat for cat in PLURAL_CATEGORIES if cat in forms]
+                lines += [f"  {cat}: {_yaml_text(forms[cat])}" for cat in shown]
             else:
                 text = string if isinstance(string, str) and string else old.get(key)
                 if not isinstance(text, str) or not text:

@@ -161,9 +161,7 @@ def live_scan(t: Translator, console: Console | None, advocate: bool = False) ->
     return scan_this_computer(t, console is not None, full_commands=advocate)
 
 
-def offer_phone(
-    t: Translator, console: Console, iphone_questions: bool, say: Translator | None = None
-) -> Reading | None:
+def offer_phone(t: Translator, console: Console, iphone_questions: bool) -> Reading | None:
     """At the end of a guided session: offer to check a connected Android phone, else a
     connected iPhone; when the iPhone questions were asked and no iPhone could be offered, say
     how to check one from a backup."""
@@ -174,7 +172,7 @@ def offer_phone(
     def confirm(question: str) -> bool:
         return ask_yes_no(console, question)
 
-    report = offer_phone_check(t, console, confirm, say=say)
+    report = offer_phone_check(t, console, confirm)
     if report is None:
         report = offer_iphone_check(t, console, confirm)
     if report is None and iphone_questions:
@@ -227,8 +225,7 @@ def run(
     ]
     if scan is True or (scan is None and offer_scan(console, t)):
         parts.append(live_scan(t, console, advocate))
-    iphone_questions = any(item.startswith("iphone-") for item in answers)
-    phone = offer_phone(t, console, iphone_questions, say=options.report_translator(t))
+    phone = offer_phone(t, console, any(item.startswith("iphone-") for item in answers))
     if phone is not None:
         parts.append(phone)
     console.print()

@@ -172,14 +172,7 @@ def phone_command(
         console = err_console()
         choice = PhoneChoice(android, iphone or make_backup is not None, backup, make_backup)
         reading, reminder = read_chosen_phone(
-            t,
-            console,
-            choice,
-            serial,
-            adb_path,
-            backup_password_file,
-            redact=not no_redact,
-            say=report_t,  # the apps' evidence in the saved report's language
+            t, console, choice, serial, adb_path, backup_password_file, redact=not no_redact
         )
         options = OutputOptions(fmt, output, force, report_lang=report_t.lang)
         write_report(reading(report_t), t, options, console)
@@ -212,7 +205,6 @@ def read_chosen_phone(
     adb_path: Path | None,
     password_file: Path | None,
     redact: bool = True,
-    say: Translator | None = None,
 ) -> tuple[Callable[[Translator], Report], str]:
     """The report of the phone the command line points at (a backup, --iphone, --android, or
     whichever kind is connected), to be written in any language, and the message key of the
@@ -229,7 +221,7 @@ def read_chosen_phone(
     if choice.iphone:
         return _read_iphone(t, console, serial, redact, choice.make_backup, password_file)
     if choice.android:
-        return read_phone_reading(t, console, serial, adb_path, redact, say)[0], "phone.reminder"
+        return read_phone_reading(t, console, serial, adb_path, redact)[0], "phone.reminder"
     adb = Adb(SubprocessRunner(search_path=search_path(adb_path)), timeout=ADB_TIMEOUT)
     try:
         androids, android_why = adb.devices(), ""
@@ -243,7 +235,7 @@ def read_chosen_phone(
     if iphones:
         return _read_iphone(t, console, serial, redact, None, password_file)
     if androids:  # ready or not: read_phone says what to do about a phone that is not ready
-        return read_phone_reading(t, console, serial, adb_path, redact, say)[0], "phone.reminder"
+        return read_phone_reading(t, console, serial, adb_path, redact)[0], "phone.reminder"
     raise UsageError(
         t(
             "phone.nothing_connected",
@@ -288,10 +280,8 @@ def read_phone_reading(
     serial: str | None,
     adb_path: Path | None,
     redact: bool = True,
-    say: Translator | None = None,
 ) -> tuple[Callable[[Translator], Report], Device]:
-    """`read_phone`, the report to be written in any language; the apps' evidence is written
-    while reading, in the language of `say` (the saved report's; by default the session's)."""
+    """`read_phone`, the report to be written in any language."""
     console.print(t("phone.read_only"), markup=False)
     adb = Adb(SubprocessRunner(search_path=search_path(adb_path)), timeout=ADB_TIMEOUT)
     try:
@@ -306,7 +296,7 @@ def read_phone_reading(
     from safecheck.phone.run import read_phone_check  # noqa: PLC0415 - only when reading
 
     reading = read_phone_check(
-        adb, device.serial, lookup, redact_accounts=redact, indicators_version=version, say=say or t
+        adb, device.serial, lookup, redact_accounts=redact, indicators_version=version
     )
     return reading, device
 
@@ -316,7 +306,6 @@ def offer_phone_check(
     console: Console,
     confirm: Callable[[str], bool],
     adb_search_path: str | None = None,
-    say: Translator | None = None,
 ) -> Callable[[Translator], Report] | None:
     """For the guided checkup: when a ready Android phone is connected, offer to check it.
 
@@ -340,6 +329,6 @@ def offer_phone_check(
     lookup, version = indicators_lookup_factory()
     from safecheck.phone.run import read_phone_check  # noqa: PLC0415 - only when reading
 
-    reading = read_phone_check(adb, device.serial, lookup, indicators_version=version, say=say or t)
+    reading = read_phone_check(adb, device.serial, lookup, indicators_version=version)
     console.print(t("phone.reminder"), style="bold", markup=False)
     return reading

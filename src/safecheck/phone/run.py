@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from safecheck.core.entries import Entry, Hit
 from safecheck.core.i18n import Translator
-from safecheck.phone.android.adb import Adb
+from safecheck.phone.android.adb import Adb, AdbError, ShellResult
 from safecheck.phone.android.analysis import judge_phone
 from safecheck.phone.android.checks import DEVICE, Clock, check_phone
 from safecheck.phone.coverage import CheckRow, coverage_row
@@ -28,7 +28,7 @@ def run_phone_check(
 ) -> Report:
     """Reads the phone `serial` (read-only) and reports what may let someone watch it."""
     return read_phone_check(
-        adb, serial, indicators_lookup, clock, redact_accounts, indicators_version, say=t
+        adb, serial, indicators_lookup, clock, redact_accounts, indicators_version
     )(t)
 
 
@@ -39,26 +39,70 @@ def read_phone_check(
     clock: Clock = lambda: datetime.now(UTC),
     redact_accounts: bool = True,
     indicators_version: str = "",
-    say: Translator | None = None,
 ) -> Callable[[Translator], Report]:
-    """Reads the phone once; the result writes the report in any language. What the evidence
-    of each app says is written while reading, in the language of `say` (the saved report's)."""
+    """Reads the phone once; the result writes the report in any language. The phone's answers
+    are kept, so the evidence is put in words again for each language without asking the
+    phone a second time."""
     now = clock()
-    entries, rows = check_phone(adb, serial, indicators_lookup, lambda: now, redact_accounts, say)
-    hits: list[Hit] = []
-    for entry in entries:
-        hits.extend(judge_phone(entry))
-    return lambda t: _report(
-        t,
-        now,
-        entries,
-        rows,
-        hits,
-        serial,
-        redact_accounts,
-        indicators_lookup is not None,
-        indicators_version,
-    )
+    recorded = RecordedAdb(adb)
+    check_phone(recorded, serial, indicators_lookup, lambda: now, redact_accounts)
+
+    def report(t: Translator) -> Report:
+        replay = recorded.replay()
+        entries, rows = check_phone(
+            replay,
+            serial,
+            indicators_lookup,
+            lambda: now,
+            redact_accounts,
+            t,
+        )
+        hits: list[Hit] = []
+        for entry in entries:
+            hits.extend(judge_phone(entry))
+        return _report(
+            t,
+            now,
+            entries,
+            rows,
+            hits,
+            serial,
+            redact_accounts,
+            indicators_lookup is not None,
+            indicators_version,
+        )
+
+    return report
+
+
+class RecordedAdb:
+    """An Adb that keeps every answer (or failure) of the phone, and replays them."""
+
+    def __init__(
+        self, adb: Adb | None, answers: dict[tuple[str, ...], ShellResult | AdbError] | None = None
+    ) -> None:
+        self._adb = adb
+        self._answers: dict[tuple[str, ...], ShellResult | AdbError] = (
+            {} if answers is None else answers
+        )
+
+    def replay(self) -> RecordedAdb:
+        return RecordedAdb(None, self._answers)
+
+    def shell(self, serial: str, *args: str) -> ShellResult:
+        key = ("shell", serial, *args)
+        if self._adb is None:  # replaying: the same answer, or the same failure, again
+            answer = self._answers[key]
+            if isinstance(answer, AdbError):
+                raise answer
+            return answer
+        try:
+            result = self._adb.shell(serial, *args)
+        except AdbError as exc:
+            self._answers[key] = exc
+            raise
+        self._answers[key] = result
+        return result
 
 
 def _report(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Protocol
 
 from safecheck.core.entries import Entry
 from safecheck.core.i18n import Translator
@@ -16,7 +17,6 @@ from safecheck.phone.android.adb import (
     PACKAGES_FULL,
     PACKAGES_THIRD_PARTY,
     SECURE_SETTINGS,
-    Adb,
     AdbError,
     AdbTimeoutError,
     NotAllowedError,
@@ -110,8 +110,14 @@ class _Area:
     crash: str = ""  # a bug while reading: its technical text
 
 
+class PhoneShell(Protocol):
+    """What the checks ask of adb: one shell command on one phone (an Adb, or a recording)."""
+
+    def shell(self, serial: str, *args: str) -> ShellResult: ...
+
+
 class _Session:
-    def __init__(self, adb: Adb, serial: str, say: Translator | None = None) -> None:
+    def __init__(self, adb: PhoneShell, serial: str, say: Translator | None = None) -> None:
         self.adb = adb
         self.serial = serial
         self.say = say if say is not None else Translator("en")  # evidence in the report's language
@@ -598,7 +604,7 @@ def _rows(s: _Session, entries: list[Entry], lookup: IndicatorsLookup | None) ->
 
 
 def check_phone(
-    adb: Adb,
+    adb: PhoneShell,
     serial: str,
     indicators_lookup: IndicatorsLookup | None,
     clock: Clock = lambda: datetime.now(UTC),
