@@ -9,7 +9,7 @@ import pytest
 from rich.console import Console
 
 from safecheck.cli.checkup import show_briefing
-from safecheck.core.i18n import LANGUAGES, Translator
+from safecheck.core.i18n import LANGUAGES, REQUIRED_LANGUAGES, Translator
 from safecheck.core.resources import Contact, load_resources, render_resources_text
 
 
@@ -20,7 +20,7 @@ def every_contact() -> list[Contact]:
 @pytest.mark.parametrize("contact", every_contact(), ids=lambda c: c.id)
 def test_every_contact_has_a_one_line_summary_in_every_language(contact: Contact) -> None:
     assert contact.summary is not None, f"{contact.id}: add a summary (line {contact.line})"
-    for lang in LANGUAGES:
+    for lang in REQUIRED_LANGUAGES:  # the others come from gettext catalogs
         text = contact.summary.get(lang, "")
         assert text.strip(), f"{contact.id}: no {lang} summary"
         assert "\n" not in text and len(text) <= 200, (
@@ -29,7 +29,7 @@ def test_every_contact_has_a_one_line_summary_in_every_language(contact: Contact
 
 
 def briefing(lang: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setattr("sys.stdin", io.StringIO("\n"))  # Enter, to start the checkup
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n\n"))  # Enter on each of the two screens
     out = io.StringIO()
     console = Console(file=out, width=200, color_system=None)
     show_briefing(console, Translator(lang), load_resources()["FR"])
@@ -62,9 +62,10 @@ def test_the_english_first_screen_too(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_resources_and_reports_show_each_summary_under_its_number(lang: str) -> None:
     # render_resources_text is what `safecheck resources` prints and what every report format
     # embeds as its help section.
+    pick = Translator(lang).pick
     for country in load_resources().values():
         text = render_resources_text(country, lang, "Aide").replace("\u00a0", " ")
         flat = " ".join(text.split())
         for contact in country.contacts:
             assert contact.summary is not None
-            assert " ".join(contact.summary[lang].split()) in flat, (country.code, contact.id)
+            assert " ".join(pick(contact.summary).split()) in flat, (country.code, contact.id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import pairwise
 
 from safecheck.checkup.checklist.model import ChecklistSet
 from safecheck.checkup.checklist.runner import BACK, Response, Step, make_plan, run_checklists
@@ -101,7 +102,33 @@ def test_progress_numbers(mini: ChecklistSet) -> None:
     first_phone = asker.steps[2]
     assert first_phone.first_of_checklist
     assert (first_phone.number, first_phone.total) == (3, 5)
-    assert (first_phone.number_in_checklist, first_phone.total_in_checklist) == (1, 2)
+    # The follow-up counts until the answer it depends on rules it out.
+    assert (first_phone.number_in_checklist, first_phone.total_in_checklist) == (1, 3)
+    second_phone = asker.steps[3]
+    assert (second_phone.number_in_checklist, second_phone.total_in_checklist) == (2, 2)
+
+
+def test_remaining_questions_only_shrink_as_answers_prune_the_plan(mini: ChecklistSet) -> None:
+    # "no" to Android leaves the phone checklist out; "yes" to the app adds no question
+    # that was not already counted.
+    for responses in (
+        [r(N), r(N), r(N)],
+        [r(Y), r(Y), r(Y), r(Y), r(N), r(N)],
+        [r(Y), r(N), r(N), r(N), r(N)],
+    ):
+        asker = ListAsker(responses)
+        run_checklists(mini, asker)
+        remaining = [step.remaining for step in asker.steps]
+        assert remaining[0] == 6  # every item of every checklist, before any answer
+        assert remaining[-1] == 1
+        assert all(a > b for a, b in pairwise(remaining)), remaining
+
+
+def test_sections_keep_their_numbers_when_the_plan_is_pruned(mini: ChecklistSet) -> None:
+    asker = ListAsker([r(N), r(N), r(N)])
+    run_checklists(mini, asker)
+    shown = [(s.checklist.id, s.number_in_checklist, s.total_in_checklist) for s in asker.steps]
+    assert shown == [("situation", 1, 2), ("situation", 2, 2), ("accounts", 1, 1)]
 
 
 def test_notes_are_kept(mini: ChecklistSet) -> None:

@@ -124,7 +124,7 @@ def test_validate_packaged(runner: CliRunner) -> None:
     code, out, err = invoke(runner, "catalog", "validate")
     assert code == 0, out + err
     assert out == ""
-    assert "No problems:" in err and "5 file(s)" in err
+    assert "No problems:" in err and "(files read: 5)" in err
 
 
 def test_validate_paths_prints_every_problem(runner: CliRunner) -> None:
@@ -137,7 +137,7 @@ def test_validate_paths_prints_every_problem(runner: CliRunner) -> None:
         f"{bad}:9:15: tool 'example-remote': 'ports': port 70000 does not exist; "
         "a port is from 1 to 65535"
     )
-    assert "5 problem(s) in 2 file(s)." in err
+    assert "5 problems (files read: 2)." in err
 
 
 def test_validate_a_folder_with_a_duplicate_across_files(runner: CliRunner) -> None:

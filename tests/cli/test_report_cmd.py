@@ -159,12 +159,21 @@ def test_scan_in_every_format(tmp_path: Path) -> None:
     for fmt in ("markdown", "html"):
         code, out, _ = invoke("scan", "--root", str(tmp_path), "--format", fmt)
         assert code == 0
-        assert "linux.systemd" in out
+        assert "Services that start with the computer" in out
     code, out, _ = invoke(
         "scan", "--root", str(tmp_path), "--format", "text", "--ascii", "--lang", "fr"
     )
     assert code == 0
     assert out.isascii()
+
+
+def test_scan_names_its_parts_technically_only_for_an_advocate(tmp_path: Path) -> None:
+    code, plain, _ = invoke("scan", "--root", str(tmp_path), "--format", "text")
+    assert code == 0
+    assert "linux.systemd" not in plain and "Services that start with the computer" in plain
+    code, advocate, _ = invoke("scan", "--root", str(tmp_path), "--format", "text", "--advocate")
+    assert code == 0
+    assert "(linux.systemd)" in advocate and "Advocate mode" in advocate
 
 
 def test_errors_are_in_the_language_asked(answers: Path, tmp_path: Path) -> None:

@@ -106,3 +106,17 @@ def test_each_command_loads_only_its_own_module() -> None:
     assert not [n for n in OTHER_COMMANDS if n in loaded and n != "safecheck.cli.scan_cmd"]
     # the list of every command (--help) shows their help texts without loading them
     assert not set(OTHER_COMMANDS) & loaded_by("--help")
+
+
+def test_babel_loads_only_when_a_count_number_or_date_is_shown() -> None:
+    # CLDR plural rules and locale data are read when a message needs them, not at start-up,
+    # and the gettext catalogs of data texts only in a session that shows one
+    for args in (
+        ("--lang", "en", "--version"),
+        ("--help",),
+        ("--lang", "ar", "--help"),
+        ("languages",),
+    ):
+        loaded = loaded_by(*args)
+        assert "safecheck.cli.app" in loaded
+        assert not [name for name in loaded if name.split(".")[0] == "babel"], args

@@ -9,12 +9,15 @@ import pytest
 from paths import REPO
 from safecheck.core.i18n import (
     LANGUAGES,
+    Plural,
     Translator,
     catalog,
     catalog_parts,
     language_from_environment,
     placeholders,
+    plural_category,
 )
+from safecheck.core.i18n.bidi import FSI, PDI
 from safecheck.core.model import Answer, CoverageStatus, Severity
 
 SRC = REPO / "src" / "safecheck"
@@ -42,7 +45,8 @@ def test_no_key_defined_twice(lang: str) -> None:
 def test_same_placeholders_and_no_empty_text(lang: str) -> None:
     for key, message in catalog("en").items():
         other = catalog(lang)[key]
-        assert other.strip(), f"{lang}:{key} is empty"
+        texts = other.texts() if isinstance(other, Plural) else [other]
+        assert all(text.strip() for text in texts), f"{lang}:{key} is empty"
         assert placeholders(other) == placeholders(message), f"{lang}:{key}"
 
 
@@ -66,9 +70,137 @@ def test_every_key_used_in_code_exists() -> None:
     assert missing == []
 
 
+# Placeholders that hold a count. Beside a noun ("{count} apps") they need a plural message; a
+# count given as a label ("Not checked: {count}") does not.
+COUNTS = {
+    "count",
+    "total",
+    "seconds",
+    "limit",
+    "items",
+    "tools",
+    "problems",
+    "findings",
+    "entries",
+    "read",
+    "unread",
+    "followed",
+    "files",
+    "checklists",
+    "denied",
+    "unreadable",
+    "checked",
+    "answered",
+    "skipped",
+    "commands",
+    "max",
+    "number",
+    "high",
+    "medium",
+    "low",
+    "info",
+}
+# Counts beside a word that does not change with the number in English.
+INVARIABLE = {
+    "{checked} read",
+    "{denied} need",
+    "{unreadable} could",
+    "{followed} of",
+    "{unread} could",
+    "{seconds} s",
+    "{high} high",
+    "{medium} medium",
+    "{low} low",
+    "{info} for",
+    "{skipped} of",
+    "{number} of",
+    "{limit} per",
+    "{limit} KiB",
+    "{max}, the",
+    "{count}, first",
+}
+SAMPLE_COUNTS = (0, 1, 2, 3, 11, 100)
+
+
+def test_every_count_beside_a_noun_is_a_plural_message() -> None:
+    """ "1 findings" cannot happen: a count followed by a word is chosen by the plural rules."""
+    wrong = []
+    for key, message in catalog("en").items():
+        texts = message.texts() if isinstance(message, Plural) else [message]
+        by = message.by if isinstance(message, Plural) else None
+        for text in texts:
+            for match in re.finditer(r"\{(\w+)\}[ ,]*\w+", text):
+                name = match.group(1)
+                if name not in COUNTS or name == by:
+                    continue
+                if not any(match.group(0).startswith(ok) for ok in INVARIABLE):
+                    wrong.append(f"{key}: {match.group(0)}")
+    assert wrong == []
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_plural_messages_are_plural_in_every_language(lang: str) -> None:
+    for key, message in catalog("en").items():
+        other = catalog(lang)[key]
+        if isinstance(message, Plural):
+            assert isinstance(other, Plural), f"{lang}:{key} needs one form per plural category"
+            assert other.by == message.by, f"{lang}:{key} counts by another placeholder"
+
+
+def sample_values(message: Plural, count: int) -> dict[str, object]:
+    values: dict[str, object] = dict.fromkeys(placeholders(message), "X")
+    values[message.by] = count
+    return values
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("count", SAMPLE_COUNTS)
+def test_plural_forms_for_sample_counts(lang: str, count: int) -> None:
+    """Each language writes the form its CLDR rules choose for 0, 1, 2, 3, 11 and 100."""
+    t = Translator(lang)
+    category = plural_category(lang, count)
+    for key, message in catalog(lang).items():
+        if not isinstance(message, Plural):
+            continue
+        assert category in message.forms, f"{lang}:{key} has no '{category}' form (for {count})"
+        text = t(key, **sample_values(message, count)).replace(FSI, "").replace(PDI, "")
+        expected = message.forms[category].format(**sample_values(message, count))
+        assert text == expected.replace(str(count), t.number(count)), f"{lang}:{key}"
+        assert "{" not in text and "}" not in text, f"{lang}:{key}"
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", ["other", "one", "other", "other", "other", "other"]),
+        ("fr", ["one", "one", "other", "other", "other", "other"]),
+        ("ar", ["zero", "one", "two", "few", "many", "other"]),
+        ("es", ["other", "one", "other", "other", "other", "other"]),
+        ("pt", ["one", "one", "other", "other", "other", "other"]),
+        ("tr", ["other", "one", "other", "other", "other", "other"]),
+    ],
+)
+def test_cldr_plural_rules_come_from_babel(lang: str, expected: list[str]) -> None:
+    assert [plural_category(lang, n) for n in SAMPLE_COUNTS] == expected
+
+
+def test_plural_messages_read_right() -> None:
+    assert Translator("en")("scan.summary", findings=1, high=1, medium=0, low=0, info=0).startswith(
+        "1 finding:"
+    )
+    assert Translator("fr")("coverage.answered", total=0) == "0 question répondue."
+    assert Translator("ar")("iphone.coverage.apps", count=2) == "قُرئ تطبيقان."
+    assert Translator("ar")("iphone.coverage.apps", count=11) == "قُرئ 11 تطبيقًا."
+    assert Translator("tr")("iphone.coverage.apps", count=3) == "3 uygulama okundu."
+    assert Translator("es")("iphone.coverage.apps", count=1) == "1 app leída."
+
+
 def test_french_is_not_english_copied() -> None:
     en, fr = catalog("en"), catalog("fr")
-    same = [k for k in en if en[k] == fr[k] and len(en[k]) > 12 and "{" not in en[k]]
+    same = []
+    for key, text in en.items():
+        if isinstance(text, str) and text == fr[key] and len(text) > 12 and "{" not in text:
+            same.append(key)
     assert same == [], same
 
 
@@ -88,6 +220,6 @@ def test_language_from_environment(env: dict[str, str], expected: str | None) ->
 
 
 def test_translator_formats() -> None:
-    assert Translator("fr")("prompt.progress", number=2, total=9) == "Question 2 sur 9"
+    assert Translator("fr")("keys.legend", keys="o oui") == "Touches : o oui"
     with pytest.raises(ValueError, match="unsupported"):
         Translator("xx")

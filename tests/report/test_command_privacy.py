@@ -4,6 +4,7 @@ secrets in any command replaced by default; advocate mode (--full-commands) keep
 from __future__ import annotations
 
 from safecheck.core.entries import Entry
+from safecheck.core.i18n import Translator
 from safecheck.report.findings import evidence_of, shortened, without_secrets
 
 
@@ -22,7 +23,7 @@ def process(command: str) -> Entry:
 def test_a_running_programs_command_line_is_shortened_by_default() -> None:
     command = '/usr/bin/node /home/camille/app.js --env {"container":"3f2a","user":"camille"}'
     shown = evidence_of(process(command), None).command
-    assert shown == "/usr/bin/node …(3 arguments not shown)"
+    assert shown == "/usr/bin/node …(arguments not shown: 3)"
     assert evidence_of(process(command), None, full_commands=True).command == command
     assert shortened("/usr/sbin/sshd") == "/usr/sbin/sshd"
 
@@ -61,3 +62,11 @@ def test_start_up_entries_keep_their_command_but_not_their_secrets() -> None:
         without_secrets("wget https://me:pw1234@example.org/f")
         == "wget https://[secret]@example.org/f"
     )
+
+
+def test_what_is_hidden_is_said_in_the_reports_language() -> None:
+    command = "/usr/bin/sync --token 0123456789abcdef0123456789abcdef mail camille@example.org"
+    french = Translator("fr")
+    assert shortened(command, french) == "/usr/bin/sync …(arguments non montrés : 4)"
+    hidden = without_secrets(command, french)
+    assert "[secret]" in hidden and "[e-mail]" in hidden and "camille@" not in hidden

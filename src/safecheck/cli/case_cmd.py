@@ -29,6 +29,12 @@ from safecheck.cli.common import (
     translator,
 )
 from safecheck.cli.output import STANDARD_OUTPUT, exposed_warning
+from safecheck.cli.phone_cmd import (
+    AndroidOption,
+    BackupOption,
+    BackupPasswordFileOption,
+    IPhoneOption,
+)
 from safecheck.cli.prompt import TerminalAsker, install_quick_exit_on_interrupt, read_line
 from safecheck.cli.scan_cmd import Platform
 from safecheck.core.crypto import passphrase_strength_note, read_passphrase_file
@@ -313,7 +319,7 @@ def scan_command(
         t = translator(lang)
         who = initials_from(initials)
         with _opened(folder, passphrase_file, t) as case:
-            report = _scan(_host(root, platform), t, show_progress=sys.stderr.isatty())
+            report = _scan(_host(root, platform), t, show_progress=sys.stderr.isatty())(t)
             name = label or t("case.default_label.scan")
             _add_report(case, name, "scan", report, who, t)
 
@@ -328,6 +334,10 @@ def phone_command(
         Path | None,
         typer.Option("--adb-path", metavar="PATH", help=HELP("help.option.adb_path")),
     ] = None,
+    android: AndroidOption = False,
+    iphone: IPhoneOption = False,
+    backup: BackupOption = None,
+    backup_password_file: BackupPasswordFileOption = None,
     label: LabelOption = None,
     passphrase_file: PassphraseOption = None,
     initials: InitialsOption = None,
@@ -335,16 +345,21 @@ def phone_command(
 ) -> None:
     with handled_errors():
         # adb and the phone modules are only loaded for this command
-        from safecheck.cli.phone_cmd import read_phone  # noqa: PLC0415
+        from safecheck.cli.phone_cmd import PhoneChoice, read_chosen_phone  # noqa: PLC0415
 
         t = translator(lang)
         who = initials_from(initials)
         console = err_console()
+        choice = PhoneChoice(android, iphone, backup, None)
         with _opened(folder, passphrase_file, t) as case:
-            report, device = read_phone(t, console, serial, adb_path)
-            name = label or device.model or t("case.default_label.phone")
+            reading, reminder = read_chosen_phone(
+                t, console, choice, serial, adb_path, backup_password_file
+            )
+            report = reading(t)
+            model = str(report.metadata.host.get("model", "") or "")
+            name = label or model or t("case.default_label.phone")
             _add_report(case, name, "phone", report, who, t)
-            console.print(t("phone.reminder"), style="bold", markup=False)
+            console.print(t(reminder), style="bold", markup=False)
 
 
 # -- notes and log -----------------------------------------------------------------------------

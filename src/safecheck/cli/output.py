@@ -30,6 +30,12 @@ class OutputOptions:
     redact: bool = False
     encrypt: bool = False
     passphrase_file: Path | None = None
+    # --report-lang: the saved report's language, when it differs from the session's; the
+    # caller builds the report in it, messages on screen stay in the session's language
+    report_lang: str | None = None
+
+    def report_translator(self, t: Translator) -> Translator:
+        return Translator(self.report_lang) if self.report_lang else t
 
     def check(self, t: Translator) -> None:
         if (self.encrypt or self.passphrase_file) and self.output is None:
@@ -103,7 +109,7 @@ def write_report(
         report = redact_report(
             report, extra_names=(getpass.getuser(),), extra_hosts=(platform.node(),)
         )
-    text = render_report(report, t, options.fmt, options.ascii_only)
+    text = render_report(report, options.report_translator(t), options.fmt, options.ascii_only)
     if options.output is None:
         sys.stdout.write(text)
         return None

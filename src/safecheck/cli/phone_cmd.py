@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
-from safecheck.cli.common import HELP, err_console, handled_errors, translator
+from safecheck.cli.common import (
+    HELP,
+    ReportLangOption,
+    err_console,
+    handled_errors,
+    report_translator,
+    translator,
+)
 from safecheck.cli.output import OutputOptions, write_report
 from safecheck.core.errors import DataError, QuickExit, UsageError
 from safecheck.core.i18n import Translator
@@ -114,6 +122,20 @@ def _asker(t: Translator, console: Console) -> Callable[[list[Device]], Device]:
     return ask
 
 
+# Options that `safecheck phone` and `safecheck case phone` share.
+AndroidOption = Annotated[bool, typer.Option("--android", help=HELP("help.option.android"))]
+IPhoneOption = Annotated[bool, typer.Option("--iphone", help=HELP("help.option.iphone"))]
+BackupOption = Annotated[
+    Path | None, typer.Option("--backup", metavar="FOLDER", help=HELP("help.option.backup"))
+]
+BackupPasswordFileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--backup-password-file", metavar="FILE", help=HELP("help.option.backup_password_file")
+    ),
+]
+
+
 def phone_command(
     serial: Annotated[
         str | None, typer.Option("--serial", "-s", metavar="S", help=HELP("help.option.serial"))
@@ -127,6 +149,7 @@ def phone_command(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help=HELP("help.option.force"))] = False,
     lang: Annotated[str | None, typer.Option("--lang", help=HELP("help.option.lang"))] = None,
+    report_lang: ReportLangOption = None,
     no_redact: Annotated[
         bool, typer.Option("--no-redact", help=HELP("help.option.no_redact"))
     ] = False,
@@ -134,13 +157,107 @@ def phone_command(
         Path | None,
         typer.Option("--adb-path", metavar="PATH", help=HELP("help.option.adb_path")),
     ] = None,
+    android: AndroidOption = False,
+    iphone: IPhoneOption = False,
+    backup: BackupOption = None,
+    backup_password_file: BackupPasswordFileOption = None,
+    make_backup: Annotated[
+        Path | None,
+        typer.Option("--make-backup", metavar="FOLDER", help=HELP("help.option.make_backup")),
+    ] = None,
 ) -> None:
     with handled_errors():
         t = translator(lang)
+        report_t = report_translator(report_lang, t)
         console = err_console()
-        report, _device = read_phone(t, console, serial, adb_path, redact=not no_redact)
-        write_report(report, t, OutputOptions(fmt, output, force), console)
-        console.print(t("phone.reminder"), style="bold", markup=False)
+        choice = PhoneChoice(android, iphone or make_backup is not None, backup, make_backup)
+        reading, reminder = read_chosen_phone(
+            t, console, choice, serial, adb_path, backup_password_file, redact=not no_redact
+        )
+        options = OutputOptions(fmt, output, force, report_lang=report_t.lang)
+        write_report(reading(report_t), t, options, console)
+        console.print(t(reminder), style="bold", markup=False)
+
+
+@dataclass(frozen=True)
+class PhoneChoice:
+    """What the command line says about which phone to read."""
+
+    android: bool
+    iphone: bool
+    backup: Path | None
+    make_backup: Path | None
+
+    def check(self, t: Translator) -> None:
+        if self.android and self.iphone:
+            raise UsageError(t("phone.android_and_iphone"))
+        if self.backup is not None and self.make_backup is not None:
+            raise UsageError(t("phone.backup_with_make_backup"))
+        if self.backup is not None and self.android:
+            raise UsageError(t("phone.android_with_backup"))
+
+
+def read_chosen_phone(
+    t: Translator,
+    console: Console,
+    choice: PhoneChoice,
+    serial: str | None,
+    adb_path: Path | None,
+    password_file: Path | None,
+    redact: bool = True,
+) -> tuple[Callable[[Translator], Report], str]:
+    """The report of the phone the command line points at (a backup, --iphone, --android, or
+    whichever kind is connected), to be written in any language, and the message key of the
+    reminder to show after it.
+
+    Shared by `safecheck phone` and `safecheck case phone`."""
+    choice.check(t)
+    # the iPhone modules are only loaded when an iPhone may be read
+    if choice.backup is not None:
+        from safecheck.cli.iphone_cmd import read_iphone_backup  # noqa: PLC0415
+
+        report = read_iphone_backup(t, console, choice.backup, password_file, redact)
+        return report, "iphone.backup.reminder"
+    if choice.iphone:
+        return _read_iphone(t, console, serial, redact, choice.make_backup, password_file)
+    if choice.android:
+        return read_phone_reading(t, console, serial, adb_path, redact)[0], "phone.reminder"
+    adb = Adb(SubprocessRunner(search_path=search_path(adb_path)), timeout=ADB_TIMEOUT)
+    try:
+        androids, android_why = adb.devices(), ""
+    except AdbError as exc:
+        androids, android_why = [], t(exc.key, **exc.values)
+    from safecheck.cli.iphone_cmd import connected_iphones  # noqa: PLC0415
+
+    iphones, iphone_why = connected_iphones()
+    if iphones and any(d.state == READY for d in androids):
+        raise UsageError(t("phone.both_connected"))
+    if iphones:
+        return _read_iphone(t, console, serial, redact, None, password_file)
+    if androids:  # ready or not: read_phone says what to do about a phone that is not ready
+        return read_phone_reading(t, console, serial, adb_path, redact)[0], "phone.reminder"
+    raise UsageError(
+        t(
+            "phone.nothing_connected",
+            android=android_why or t("phone.no_device"),
+            iphone=t(iphone_why or "iphone.live.no_device"),
+        )
+    )
+
+
+def _read_iphone(
+    t: Translator,
+    console: Console,
+    serial: str | None,
+    redact: bool,
+    make_backup: Path | None,
+    password_file: Path | None,
+) -> tuple[Callable[[Translator], Report], str]:
+    from safecheck.cli.iphone_cmd import read_iphone_live  # noqa: PLC0415
+
+    console.print(t("phone.read_only"), markup=False)
+    report = read_iphone_live(t, console, serial, redact, make_backup, password_file)
+    return report, "iphone.reminder"
 
 
 def read_phone(
@@ -153,6 +270,18 @@ def read_phone(
     """Find the phone (asking which on a terminal when several are ready) and read it.
 
     Shared by `safecheck phone` and `safecheck case phone`."""
+    reading, device = read_phone_reading(t, console, serial, adb_path, redact)
+    return reading(t), device
+
+
+def read_phone_reading(
+    t: Translator,
+    console: Console,
+    serial: str | None,
+    adb_path: Path | None,
+    redact: bool = True,
+) -> tuple[Callable[[Translator], Report], Device]:
+    """`read_phone`, the report to be written in any language."""
     console.print(t("phone.read_only"), markup=False)
     adb = Adb(SubprocessRunner(search_path=search_path(adb_path)), timeout=ADB_TIMEOUT)
     try:
@@ -161,15 +290,15 @@ def read_phone(
         raise UsageError(t(exc.key, **exc.values)) from None
     interactive = sys.stdin.isatty() and sys.stderr.isatty()
     device = pick_device(devices, serial, t, _asker(t, console) if interactive else None)
-    reading = t("phone.reading", model=device.model or "?", serial=device.serial)
-    console.print(visible(reading), markup=False)
+    notice = t("phone.reading", model=device.model or "?", serial=device.serial)
+    console.print(visible(notice), markup=False)
     lookup, version = indicators_lookup_factory()
-    from safecheck.phone.run import run_phone_check  # noqa: PLC0415 - only when reading
+    from safecheck.phone.run import read_phone_check  # noqa: PLC0415 - only when reading
 
-    report = run_phone_check(
-        adb, device.serial, t, lookup, redact_accounts=redact, indicators_version=version
+    reading = read_phone_check(
+        adb, device.serial, lookup, redact_accounts=redact, indicators_version=version
     )
-    return report, device
+    return reading, device
 
 
 def offer_phone_check(
@@ -177,7 +306,7 @@ def offer_phone_check(
     console: Console,
     confirm: Callable[[str], bool],
     adb_search_path: str | None = None,
-) -> Report | None:
+) -> Callable[[Translator], Report] | None:
     """For the guided checkup: when a ready Android phone is connected, offer to check it.
 
     Quiet when adb is missing or no phone is ready: the checkup goes on without it."""
@@ -195,11 +324,11 @@ def offer_phone_check(
     if not confirm(t("phone.offer_prompt")):
         return None
     device = ready[0] if len(ready) == 1 else _asker(t, console)(ready)
-    reading = t("phone.reading", model=device.model or "?", serial=device.serial)
-    console.print(visible(reading), markup=False)
+    notice = t("phone.reading", model=device.model or "?", serial=device.serial)
+    console.print(visible(notice), markup=False)
     lookup, version = indicators_lookup_factory()
-    from safecheck.phone.run import run_phone_check  # noqa: PLC0415 - only when reading
+    from safecheck.phone.run import read_phone_check  # noqa: PLC0415 - only when reading
 
-    report = run_phone_check(adb, device.serial, t, lookup, indicators_version=version)
+    reading = read_phone_check(adb, device.serial, lookup, indicators_version=version)
     console.print(t("phone.reminder"), style="bold", markup=False)
-    return report
+    return reading

@@ -14,25 +14,18 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.rule import Rule
 
-from safecheck.checkup.checklist.model import ANSWER_KEYS, Kind
+from safecheck.checkup.checklist.model import Kind
 from safecheck.checkup.checklist.outcomes import outcome
 from safecheck.checkup.checklist.runner import BACK, Response, Step
 from safecheck.cli.common import quick_exit
+from safecheck.cli.keys import BACK as BACK_KEY
+from safecheck.cli.keys import HELP, QUIT, Keys
 from safecheck.core.errors import QuickExit
 from safecheck.core.i18n import Translator
 from safecheck.core.model import Answer, Outcome
 
 QUIT_WORDS = {"q", "quit", "quitter", "exit"}
-ANSWER_ALIASES: dict[str, Answer] = {
-    "yes": Answer.YES,
-    "oui": Answer.YES,
-    "o": Answer.YES,
-    "no": Answer.NO,
-    "non": Answer.NO,
-    "skip": Answer.SKIP,
-    "passer": Answer.SKIP,
-}
-KEYS_HINT = "[y/n/?/c/s/b/h/q]"
+SECONDS_PER_QUESTION = 40  # reading, finding the setting, answering: a rough average
 
 
 def install_quick_exit_on_interrupt() -> None:
@@ -59,18 +52,10 @@ def read_line(console: Console, prompt: str) -> str:
     return text
 
 
-def parse_key(text: str) -> Answer | str | None:
-    """An answer, or 'b' / 'h', or None when the input means nothing."""
-    lowered = text.lower()
-    if lowered in ANSWER_KEYS:
-        return ANSWER_KEYS[lowered]
-    if lowered in ANSWER_ALIASES:
-        return ANSWER_ALIASES[lowered]
-    if lowered in ("b", "back", "retour"):
-        return "b"
-    if lowered in ("h", "help", "aide"):
-        return "h"
-    return None
+def minutes_left(remaining: int) -> int:
+    """A rounded estimate: whole minutes up to ten, then steps of five, so it reads calmly."""
+    minutes = round(remaining * SECONDS_PER_QUESTION / 60)
+    return minutes if minutes <= 10 else 5 * round(minutes / 5)
 
 
 class TerminalAsker:
@@ -80,6 +65,8 @@ class TerminalAsker:
         self.console = console
         self.t = t
         self.advocate = advocate
+        self.keys = Keys.of(t, advocate)
+        self.legend_shown = False
 
     def _block(self, label: str, text: str, style: str = "") -> None:
         self.console.print(f"[bold]{escape(label)}[/bold]")
@@ -93,7 +80,7 @@ class TerminalAsker:
             if step.checklist.intro:
                 self.console.print(escape(t.pick(step.checklist.intro)))
         self.console.print()
-        self.console.print(t("prompt.progress", number=step.number, total=step.total), style="dim")
+        self.console.print(self.progress(step), style="dim", markup=False)
         self.console.print(f"[bold]{escape(t.pick(item.question))}[/bold]")
         if item.where:
             self._block(t("prompt.where"), t.pick(item.where))
@@ -102,6 +89,25 @@ class TerminalAsker:
         if step.previous is not None:
             word = t(f"answer.{step.previous.answer.value}")
             self.console.print(t("prompt.previous", answer=word), style="dim")
+            if self.advocate and step.previous.note:
+                self.console.print(
+                    t("keys.note_current", note=step.previous.note), style="dim", markup=False
+                )
+
+    def progress(self, step: Step) -> str:
+        """Where the person is in this section, and about how long is left in all."""
+        values = {
+            "section": self.t.pick(step.checklist.title),
+            "number": step.number_in_checklist,
+            "total": step.total_in_checklist,
+        }
+        minutes = minutes_left(step.remaining)
+        if minutes < 1:
+            return self.t("prompt.section_progress_last", **values)
+        return self.t("prompt.section_progress", minutes=minutes, **values)
+
+    def show_legend(self) -> None:
+        self.console.print(self.t("keys.legend", keys=self.keys.legend()), markup=False)
 
     def show_help(self, step: Step) -> None:
         t, item = self.t, step.item
@@ -113,7 +119,7 @@ class TerminalAsker:
         sources = step.checklist.source_texts(item)
         if sources:
             self._block(t("prompt.sources"), "\n".join(sources), "dim")
-        self.console.print(t("prompt.keys_legend"), style="dim")
+        self.show_legend()
 
     def show_consequence(self, step: Step, answer: Answer) -> None:
         """Right after a concerning answer: what can be done, and what doing it may reveal."""
@@ -142,24 +148,43 @@ class TerminalAsker:
             self.console.print(Panel("\n\n".join(parts), border_style="yellow"))
         self.console.print(t("prompt.noted_act"), style="dim")
 
+    def ask_note(self, typed: str, current: str | None) -> str | None:
+        """A note typed after the note key (`* text`), or on its own line when asked."""
+        note = typed
+        if not note:
+            note = read_line(self.console, self.t("keys.note_prompt") + " ")
+        if note:
+            self.console.print(self.t("keys.note_saved"), style="dim", markup=False)
+        return note or current
+
     def ask(self, step: Step) -> Response:
+        if not self.legend_shown:  # once at the start; `h` shows it again
+            self.show_legend()
+            self.legend_shown = True
         self.show_question(step)
+        note = step.previous.note if step.previous is not None else None
+        prompt = f"{self.t('prompt.answer')} {self.keys.hint()} "
         while True:
-            text = read_line(self.console, f"{self.t('prompt.answer')} {KEYS_HINT} ")
-            key = parse_key(text)
-            if key == "b":
+            text = read_line(self.console, prompt)
+            typed_note = self.keys.note_text(text)
+            if typed_note is not None:
+                note = self.ask_note(typed_note, note)
+                continue
+            key = self.keys.parse(text)
+            if key == QUIT:  # a language whose quit key is not one of QUIT_WORDS
+                raise QuickExit
+            if key == BACK_KEY:
                 if step.number == 1:
                     self.console.print(self.t("prompt.no_back"), style="dim")
                     continue
                 return BACK
-            if key == "h":
+            if key == HELP:
                 self.show_help(step)
                 continue
             if not isinstance(key, Answer):
-                self.console.print(self.t("prompt.invalid"), style="red")
+                self.console.print(
+                    self.t("keys.invalid", keys=self.keys.legend()), style="red", markup=False
+                )
                 continue
             self.show_consequence(step, key)
-            note = None
-            if self.advocate:
-                note = read_line(self.console, self.t("prompt.note") + " ") or None
             return Response(answer=key, note=note)

@@ -10,12 +10,12 @@ from typing import Annotated
 
 import typer
 
-from safecheck.cli.common import HELP, err_console, handled_errors
+from safecheck.cli.common import HELP, ReportLangOption, check_language, err_console, handled_errors
 from safecheck.cli.output import OutputOptions, write_report
 from safecheck.core import crypto
 from safecheck.core.errors import UsageError
 from safecheck.core.fileio import read_regular, write_private_bytes
-from safecheck.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator, language_from_environment
+from safecheck.core.i18n import DEFAULT_LANGUAGE, Translator, language_from_environment
 from safecheck.report.jsonio import load_report
 from safecheck.report.render.formats import ReportFormat
 
@@ -69,6 +69,7 @@ def report_command(
         typer.Option("--passphrase-file", metavar="FILE", help=HELP("help.option.passphrase_file")),
     ] = None,
     lang: Annotated[str | None, typer.Option("--lang", help=HELP("help.option.lang"))] = None,
+    report_lang: ReportLangOption = None,
 ) -> None:
     with handled_errors():
         if target == "decrypt":
@@ -86,9 +87,10 @@ def report_command(
         if crypto.looks_encrypted(head):
             raise UsageError(f"{path}: " + HELP("help.report.decrypt"))
         report = load_report(path)
-        if lang is not None and lang not in LANGUAGES:
-            raise UsageError(HELP("error.bad_language", languages=", ".join(LANGUAGES)))
-        # Texts inside the report stay in the language it was made in; the headings follow.
-        t = Translator(lang or report.metadata.language)
+        check_language(lang)
+        check_language(report_lang)
+        # Texts inside the report stay in the language it was made in; the headings follow
+        # --report-lang (here the same as --lang: this command only writes a report).
+        t = Translator(report_lang or lang or report.metadata.language)
         options = OutputOptions(fmt, output, force, ascii_only, redact, encrypt, passphrase_file)
         write_report(report, t, options, err_console())

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from safecheck.cli.checkup import find_country
-from safecheck.cli.common import HELP, handled_errors, translator
+from safecheck.cli.common import HELP, for_terminal, handled_errors, translator
 from safecheck.core.resources import load_resources, render_resources_text
 
 
@@ -22,12 +22,9 @@ def resources_command(
         t = translator(lang)
         if list_countries:
             for code, found in sorted(load_resources().items()):
-                typer.echo(f"{code}  {t.pick(found.name)}")
+                typer.echo(for_terminal(t, f"{code}  {t.pick(found.name)}"))
             return
         found = find_country(country)
-        typer.echo(
-            render_resources_text(
-                found, t.lang, t("resources.heading", country=t.pick(found.name))
-            ),
-            nl=False,
-        )
+        heading = t("resources.heading", country=t.pick(found.name))
+        text = render_resources_text(found, t.lang, heading)
+        typer.echo(for_terminal(t, text), nl=False)

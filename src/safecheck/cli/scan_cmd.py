@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from safecheck.cli.common import HELP, err_console, handled_errors, out_console, translator
+from safecheck.cli.common import (
+    HELP,
+    ReportLangOption,
+    err_console,
+    handled_errors,
+    out_console,
+    report_translator,
+    translator,
+)
 from safecheck.cli.output import OutputOptions, write_report
 from safecheck.core.errors import ExitCode, UsageError
 from safecheck.core.i18n import Translator
@@ -50,17 +60,19 @@ def _host(root: Path | None, platform: Platform) -> Host:
     return Host(platform=chosen, root=root.resolve(), live=False)
 
 
-def _scan(host: Host, t: Translator, show_progress: bool, full_commands: bool = False) -> Report:
+def _scan(
+    host: Host, t: Translator, show_progress: bool, full_commands: bool = False
+) -> Callable[[Translator], Report]:
+    """Inspect once (progress shown in `t`'s language); the result writes the report in any
+    language."""
     # The scan's code (collectors of every system, catalog, rules) loads only when it runs.
     from safecheck.scan.collectors.linux.packages import dpkg_owned_among  # noqa: PLC0415
     from safecheck.scan.collectors.registry import all_collectors  # noqa: PLC0415
-    from safecheck.scan.run import run_scan  # noqa: PLC0415
+    from safecheck.scan.run import inspect  # noqa: PLC0415
 
     collectors = all_collectors()
     if not show_progress:
-        return run_scan(
-            host, collectors, t, owned_files=dpkg_owned_among, full_commands=full_commands
-        )
+        return inspect(host, collectors, owned_files=dpkg_owned_among, full_commands=full_commands)
     from rich.progress import Progress  # noqa: PLC0415 - only a scan shows progress
 
     with Progress(console=err_console(soft_wrap=False), transient=True) as progress:
@@ -74,19 +86,20 @@ def _scan(host: Host, t: Translator, show_progress: bool, full_commands: bool = 
                 description=t("scan.progress", collector=collector),
             )
 
-        return run_scan(
+        return inspect(
             host,
             collectors,
-            t,
             owned_files=dpkg_owned_among,
             progress=report,
             full_commands=full_commands,
         )
 
 
-def scan_this_computer(t: Translator, show_progress: bool, full_commands: bool = False) -> Report:
+def scan_this_computer(
+    t: Translator, show_progress: bool, full_commands: bool = False
+) -> Callable[[Translator], Report]:
     """The live inspection, as the guided checkup offers it (whole command lines in advocate
-    mode)."""
+    mode), to be written in any language."""
     return _scan(_host(None, Platform.auto), t, show_progress, full_commands)
 
 
@@ -110,10 +123,14 @@ def scan_command(
         str | None, typer.Option("--fail-on", metavar="LEVEL", help=HELP("help.option.fail_on"))
     ] = None,
     lang: Annotated[str | None, typer.Option("--lang", help=HELP("help.option.lang"))] = None,
+    report_lang: ReportLangOption = None,
     ascii_only: Annotated[bool, typer.Option("--ascii", help=HELP("help.option.ascii"))] = False,
     redact: Annotated[bool, typer.Option("--redact", help=HELP("help.option.redact"))] = False,
     full_commands: Annotated[
         bool, typer.Option("--full-commands", help=HELP("help.option.full_commands"))
+    ] = False,
+    advocate: Annotated[
+        bool, typer.Option("--advocate", help=HELP("help.option.scan_advocate"))
     ] = False,
     encrypt: Annotated[bool, typer.Option("--encrypt", help=HELP("help.option.encrypt"))] = False,
     passphrase_file: Annotated[
@@ -123,6 +140,7 @@ def scan_command(
 ) -> None:
     with handled_errors():
         t = translator(lang)
+        report_t = report_translator(report_lang, t)
         threshold = None
         if fail_on is not None:
             try:
@@ -132,7 +150,15 @@ def scan_command(
         host = _host(root, platform)
         if host.live and hasattr(os, "geteuid") and os.geteuid() != 0:
             err_console().print(t("scan.not_admin"), style="dim", markup=False)
-        report = _scan(host, t, sys.stderr.isatty(), full_commands)
+        scanned = _scan(host, t, sys.stderr.isatty(), full_commands or advocate)
+
+        def reading(language: Translator) -> Report:
+            written = scanned(language)
+            if advocate:  # finding ids, collectors, certainty and process numbers in the report
+                return replace(written, metadata=replace(written.metadata, advocate_mode=True))
+            return written
+
+        report = reading(t)
         chosen = fmt or (ScanFormat.table if output is None else ScanFormat.text)
         if chosen is ScanFormat.table and output is None and not redact:
             console = out_console()
@@ -143,9 +169,17 @@ def scan_command(
                 ScanFormat.text.value if chosen is ScanFormat.table else chosen.value
             )
             options = OutputOptions(
-                report_format, output, force, ascii_only, redact, encrypt, passphrase_file
+                report_format,
+                output,
+                force,
+                ascii_only,
+                redact,
+                encrypt,
+                passphrase_file,
+                report_lang=report_t.lang if report_t is not t else None,
             )
-            write_report(report, t, options, err_console())
+            saved = reading(report_t) if report_t is not t else report
+            write_report(saved, t, options, err_console())
         if threshold is not None and any(f.severity >= threshold for f in report.findings):
             err_console().print(t("scan.fail_on_hit", level=threshold.value), markup=False)
             raise typer.Exit(int(ExitCode.FINDINGS))

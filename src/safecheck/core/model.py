@@ -61,6 +61,7 @@ class Evidence:
     modified: str | None = None
     answer: str | None = None  # for checklist findings: the answer given
     note: str | None = None
+    read_from: str | None = None  # a phone's file or service the fact was read from
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,9 @@ class Finding:
     evidence: tuple[Evidence, ...] = ()
     references: tuple[str, ...] = ()
     evidence_left_out: int = 0  # items of evidence beyond the cap, counted but not listed
+    # One sentence in plain words, for rules whose title needs technical words; reports lead
+    # with it and keep the title for advocate mode.
+    plain: str = ""
 
 
 @dataclass(frozen=True)

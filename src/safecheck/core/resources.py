@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from safecheck.core.errors import DataError
-from safecheck.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, LocalizedText
+from safecheck.core.i18n import LANGUAGES, LocalizedText, Translator
 from safecheck.core.yamlio import (
     FLOAT_TAG,
     INT_TAG,
@@ -60,6 +60,8 @@ class Contact:
     # One line that says what the number is for and how it can be used (free, anonymous,
     # 24/7, by text...), shown wherever the number is shown.
     summary: LocalizedText | None = None
+    # Shown on the checkup's first screen, which must fit a 24-line terminal: a few per country.
+    first_screen: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,7 @@ def _source(node: yaml.Node | None, p: Problems, what: str) -> str | None:
 
 
 def _contact(node: yaml.Node, p: Problems) -> Contact | None:
-    view = as_mapping(node, p, CONTACT_REQUIRED, ("summary",), what="contact")
+    view = as_mapping(node, p, CONTACT_REQUIRED, ("summary", "first_screen"), what="contact")
     if view is None:
         return None
     start = len(p.items)
@@ -123,6 +125,9 @@ def _contact(node: yaml.Node, p: Problems) -> Contact | None:
     description = _localized(view, "description", p, what)
     summary = _localized(view, "summary", p, what) if view.get("summary") is not None else None
     source = _source(view.get("source"), p, f"{what}: 'source'")
+    first_screen = view.get("first_screen") is not None and (
+        as_word(view.get("first_screen"), p, f"{what}: 'first_screen'", ["true", "false"]) == "true"
+    )
     if (
         len(p.items) > start
         or contact_id is None
@@ -142,6 +147,7 @@ def _contact(node: yaml.Node, p: Problems) -> Contact | None:
         source=source,
         line=node.start_mark.line + 1,
         summary=summary,
+        first_screen=first_screen,
     )
 
 
@@ -218,10 +224,6 @@ def load_resources(path: Path | None = None) -> dict[str, Country]:
     return countries
 
 
-def _pick(text: LocalizedText, lang: str) -> str:
-    return text.get(lang) or text[DEFAULT_LANGUAGE]
-
-
 _KEEP = "\u00a0"  # stands for a space that must not become a line break
 _SPACES = re.compile(r"[ \t\r\n\f\v]+")
 _GLUE = (
@@ -258,14 +260,15 @@ def render_resources_text(country: Country, lang: str, heading: str) -> str:
     """The contacts of one country as plain text, no line longer than 80 columns:
     each contact as "NUMBER  Name" with its description indented below, then what a
     protection order is there."""
+    pick = Translator(lang).pick  # ar/es/pt/tr texts come from their gettext catalogs
     lines = _wrap(_glue(heading))
     lines.append("")
     for contact in country.contacts:
-        title = f"{_glue(contact.contact)}  {_glue(_pick(contact.name, lang))}"
+        title = f"{_glue(contact.contact)}  {_glue(pick(contact.name))}"
         lines.extend(_wrap(title, rest=INDENT))
         if contact.summary is not None:  # what it is for, in one line, before the details
-            lines.extend(_wrap(_glue(_pick(contact.summary, lang)), INDENT, INDENT))
-        lines.extend(_wrap(_glue(_pick(contact.description, lang)), INDENT, INDENT))
+            lines.extend(_wrap(_glue(pick(contact.summary)), INDENT, INDENT))
+        lines.extend(_wrap(_glue(pick(contact.description)), INDENT, INDENT))
         lines.append("")
-    lines.extend(_wrap(_glue(_pick(country.protection_order, lang))))
+    lines.extend(_wrap(_glue(pick(country.protection_order))))
     return "\n".join(lines) + "\n"

@@ -15,6 +15,7 @@ import yaml
 
 from safecheck.core.errors import Problem
 from safecheck.core.fileio import read_regular
+from safecheck.core.i18n import REQUIRED_LANGUAGES
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -320,16 +321,25 @@ def _kind(node: yaml.Node) -> str:
 def as_localized(
     node: yaml.Node | None, problems: Problems, what: str, languages: tuple[str, ...]
 ) -> dict[str, str] | None:
-    """A text given in every supported language: a mapping such as {en: ..., fr: ...}."""
+    """A text given per language: a mapping such as {en: ..., fr: ..., es: ...}. The
+    REQUIRED_LANGUAGES among `languages` must be there; the others may be missing (the text then
+    falls back to English, marked as such, when shown: see `Translator.pick`)."""
     if node is None:
         return None
     if not isinstance(node, yaml.MappingNode):
         problems.add(node, f"{what}: expected one text per language ({', '.join(languages)})")
         return None
-    view = MappingView(node, problems, required=languages, what=what)
+    required = tuple(lang for lang in languages if lang in REQUIRED_LANGUAGES)
+    optional = tuple(lang for lang in languages if lang not in REQUIRED_LANGUAGES)
+    view = MappingView(node, problems, required=required, optional=optional, what=what)
     out: dict[str, str] = {}
+    complete = True
     for lang in languages:
+        if lang in optional and lang not in view:
+            continue
         value = as_text(view.get(lang), problems, f"{what} ({lang})")
         if value is not None:
             out[lang] = value.strip()
-    return out if len(out) == len(languages) else None
+        else:
+            complete = False
+    return out if complete else None

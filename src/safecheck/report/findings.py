@@ -33,27 +33,39 @@ _EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+")
 _USER_PASSWORD = re.compile(r"(\s(?:-u|--user)[=\s]+|://)[^\s:/@]{1,128}:[^\s@/]{1,256}(@?)")
 
 
-def without_secrets(command: str) -> str:
-    """A command line with tokens, keys, passwords and e-mail addresses replaced."""
-    command = _USER_PASSWORD.sub(r"\1[secret]\2", command)
-    command = _NAMED_SECRET.sub(r"\1\2[secret]", command)
-    command = _EMAIL.sub("[e-mail]", command)
-    return _LONG_SECRET.sub("[secret]", command)
+def _say(t: Translator | None) -> Translator:
+    return t if t is not None else Translator("en")
 
 
-def shortened(command: str) -> str:
+def without_secrets(command: str, t: Translator | None = None) -> str:
+    """A command line with tokens, keys, passwords and e-mail addresses replaced by a mark in
+    the report's language."""
+    say = _say(t)
+    secret = say("report.hidden.secret")
+    email = say("report.hidden.email")
+    command = _USER_PASSWORD.sub(lambda m: f"{m.group(1)}{secret}{m.group(2)}", command)
+    command = _NAMED_SECRET.sub(lambda m: f"{m.group(1)}{m.group(2)}{secret}", command)
+    command = _EMAIL.sub(lambda _m: email, command)
+    return _LONG_SECRET.sub(lambda _m: secret, command)
+
+
+def shortened(command: str, t: Translator | None = None) -> str:
     """A running program's command line as a report shows it by default: the program, and how
     many arguments were left out (they can hold private data: paths, names, settings)."""
     program, _, rest = command.strip().partition(" ")
     count = len(rest.split())
-    return f"{program} …({count} arguments not shown)" if count else program
+    if not count:
+        return program
+    return f"{program} " + _say(t)("report.hidden.arguments", count=count)
 
 
-def evidence_of(entry: Entry, sha256: str | None, full_commands: bool = False) -> Evidence:
+def evidence_of(
+    entry: Entry, sha256: str | None, full_commands: bool = False, t: Translator | None = None
+) -> Evidence:
     is_process = entry.kind in ("process", "listener", "connection")
     command = entry.command or (entry.program if not is_process else None)
     if command is not None and not full_commands:
-        command = without_secrets(shortened(command) if is_process else command)
+        command = without_secrets(shortened(command, t) if is_process else command, t)
     return Evidence(
         path=entry.program if is_process else entry.location,
         line=entry.line,
@@ -67,6 +79,7 @@ def evidence_of(entry: Entry, sha256: str | None, full_commands: bool = False) -
         if entry.modified
         else None,
         note=entry.remote,
+        read_from=entry.detail("read-from"),
     )
 
 
@@ -97,7 +110,7 @@ def findings_from_hits(
         for hit in sorted(
             group, key=lambda h: h.entry.modified or datetime.min.replace(tzinfo=UTC), reverse=True
         ):
-            item = evidence_of(hit.entry, hasher(hit.entry.program), full_commands)
+            item = evidence_of(hit.entry, hasher(hit.entry.program), full_commands, t)
             if item not in seen:
                 seen.add(item)
                 evidence.append(item)

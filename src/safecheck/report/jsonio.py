@@ -34,7 +34,7 @@ from safecheck.core.model import (
 )
 from safecheck.report.model import AnsweredItem, Metadata, Report, Risk
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 SCHEMA_MAJOR = 1
 DIGEST_ALGORITHM = "sha256"
 MAX_REPORT_BYTES = 64 * 1024 * 1024  # a real report is a few hundred kilobytes at most
@@ -60,8 +60,8 @@ def evidence_to_dict(item: Evidence) -> dict[str, Any]:
 
 
 def finding_to_dict(finding: Finding) -> dict[str, Any]:
-    """`evidence_left_out` (schema 1.3) is written only when evidence was cut: a finding
-    without cuts has the fields it had in 1.2."""
+    """`evidence_left_out` (schema 1.4) is written only when evidence was cut: a finding
+    without cuts has the fields it had in 1.3."""
     data: dict[str, Any] = {
         "id": finding.id,
         "severity": finding.severity.value,
@@ -74,6 +74,7 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "safety_note": finding.safety_note,
         "evidence": [evidence_to_dict(e) for e in finding.evidence],
         "references": list(finding.references),
+        **({"plain": finding.plain} if finding.plain else {}),
     }
     if finding.evidence_left_out:
         data["evidence_left_out"] = finding.evidence_left_out
@@ -286,6 +287,7 @@ def _finding(r: _Reader, data: dict[str, Any], where: str) -> Finding:
         safety_note=r.text(data, "safety_note", where),
         evidence=tuple(evidence),
         references=tuple(r.texts(data, "references", where)),
+        plain=r.optional_text(data, "plain", where) or "",
         evidence_left_out=_count(data, "evidence_left_out", where),
     )
 

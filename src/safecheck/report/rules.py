@@ -23,6 +23,7 @@ from safecheck.core.yamlio import (
 
 PLACEHOLDERS = {"tool", "does", "name", "path", "program", "port", "user", "count"}
 RULE_KEYS = ("id", "severity", "confidence", "category", "title", "explanation", "steps", "safety")
+OPTIONAL_RULE_KEYS = ("plain",)  # one plain sentence, when the title needs technical words
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Rule:
     explanation: LocalizedText
     steps: tuple[LocalizedText, ...]
     safety: LocalizedText
+    plain: LocalizedText | None = None
 
     def finding(
         self,
@@ -60,6 +62,7 @@ class Rule:
             safety_note=t.pick(self.safety),
             evidence=evidence,
             references=references,
+            plain=string.Formatter().vformat(t.pick(self.plain), (), fill) if self.plain else "",
         )
 
 
@@ -91,7 +94,7 @@ def parse_rules(path: Path) -> tuple[dict[str, Rule], list[str], Problems]:
     if root is None:
         return rules, [], p
     for node in as_list(root.get("rules"), p, "'rules'"):
-        view = as_mapping(node, p, RULE_KEYS, what="rule")
+        view = as_mapping(node, p, RULE_KEYS, OPTIONAL_RULE_KEYS, what="rule")
         if view is None:
             continue
         rule_id = as_text(view.get("id"), p, "rule: 'id'") or ""
@@ -102,12 +105,16 @@ def parse_rules(path: Path) -> tuple[dict[str, Rule], list[str], Problems]:
             key: as_localized(view.get(key), p, f"{what}: '{key}'", LANGUAGES)
             for key in ("title", "explanation", "safety")
         }
+        plain = (
+            as_localized(view.get("plain"), p, f"{what}: 'plain'", LANGUAGES)
+            if view.get("plain") is not None
+            else None
+        )
         steps = [
             as_localized(s, p, f"{what}: step", LANGUAGES)
             for s in as_list(view.get("steps"), p, what)
         ]
-        for key in ("title", "explanation"):
-            text = texts[key]
+        for key, text in (*((k, texts[k]) for k in ("title", "explanation")), ("plain", plain)):
             if text is None:
                 continue
             names = {lang: _placeholders(value) for lang, value in text.items()}
@@ -139,6 +146,7 @@ def parse_rules(path: Path) -> tuple[dict[str, Rule], list[str], Problems]:
                 explanation=explanation,
                 steps=tuple(s for s in steps if s),
                 safety=safety,
+                plain=plain,
             )
     version = as_text(root.get("version"), p, "'version'") or ""
     return rules, [version], p

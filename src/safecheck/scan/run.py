@@ -272,6 +272,20 @@ def run_scan(
 ) -> Report:
     """Inspect `host` with `collectors`. Running programs' command lines are shortened and
     secrets in commands replaced unless `full_commands` (advocate mode)."""
+    return inspect(host, collectors, owned_files, index, clock, progress, full_commands)(t)
+
+
+def inspect(
+    host: Host,
+    collectors: Sequence[Collector],
+    owned_files: Callable[[Host, set[str]], set[str] | None] | None = None,
+    index: CatalogIndex | None = None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    progress: Progress | None = None,
+    full_commands: bool = False,
+) -> Callable[[Translator], Report]:
+    """Read and judge `host` once; the result writes the report in any language (the screen
+    in the session's language, the saved report in --report-lang)."""
     if host.processes is not None:
         host.processes = CachedProcessSource(host.processes)
     now = clock()
@@ -280,7 +294,13 @@ def run_scan(
     collectors = [c for c in collectors if host.platform in c.platforms]
     results = collect(host, collectors, progress)
     all_entries = [entry for _collector, result in results for entry in result.entries]
-    matches, reading = script_entries(host, all_entries)
+    index = index or CatalogIndex(load_catalog())
+    platform = host.platform
+
+    def is_tool(program: str) -> bool:
+        return bool(index.by_process(program, platform))
+
+    matches, reading = script_entries(host, all_entries, is_tool)
     owned: set[str] | None = None
     if owned_files is not None:
         try:
@@ -289,7 +309,7 @@ def run_scan(
             owned = None
     ctx = Context(
         platform=host.platform,
-        index=index or CatalogIndex(load_catalog()),
+        index=index,
         now=now,
         packaged=packaged_lookup(owned, host),
     )
@@ -297,24 +317,34 @@ def run_scan(
     for entry in (*all_entries, *matches):
         hits.extend(judge(entry, ctx))
     entries = len(all_entries)
-    findings, cut = cap_findings(
-        findings_from_hits(hits, load_rules(), t, _Hasher(host), full_commands)
-    )
-    coverage = [_with_cut(_coverage(c, r, t), cut, t) for c, r in results]
-    if collectors:  # a report with no collector of this system has no scripts row either
-        coverage.append(scripts_coverage(reading, t))
-    metadata = Metadata.of_run(
-        now,
-        t.lang,
-        {"catalog": f"{len(ctx.index.catalog.tools)} tools", "rules": rules_version()},
-        host={
-            "platform": host.platform,
-            "root": str(host.root),
-            "live": host.live,
-            "entries": entries,
-            **describe_host(host),
-        },
-    )
-    return Report(
-        metadata=metadata, findings=tuple(findings), answers=(), risks=(), coverage=tuple(coverage)
-    )
+    hasher = _Hasher(host)
+    described = describe_host(host)
+
+    def report(t: Translator) -> Report:
+        findings, cut = cap_findings(
+            findings_from_hits(hits, load_rules(), t, hasher, full_commands)
+        )
+        coverage = [_with_cut(_coverage(c, r, t), cut, t) for c, r in results]
+        if collectors:  # a report with no collector of this system has no scripts row either
+            coverage.append(scripts_coverage(reading, t))
+        metadata = Metadata.of_run(
+            now,
+            t.lang,
+            {"catalog": f"{len(ctx.index.catalog.tools)} tools", "rules": rules_version()},
+            host={
+                "platform": host.platform,
+                "root": str(host.root),
+                "live": host.live,
+                "entries": entries,
+                **described,
+            },
+        )
+        return Report(
+            metadata=metadata,
+            findings=tuple(findings),
+            answers=(),
+            risks=(),
+            coverage=tuple(coverage),
+        )
+
+    return report

@@ -14,7 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from safecheck.core.entries import Entry
-from safecheck.scan.analysis.scripts import SCRIPT_KIND, analyse_script, local_scripts
+from safecheck.scan.analysis.scripts import (
+    SCRIPT_KIND,
+    SILENT_TOOL,
+    IsTool,
+    ScriptMatch,
+    analyse_script,
+    local_scripts,
+)
 from safecheck.scan.collectors.host import Host, ReadError, ReadProblem
 
 MAX_SCRIPT_BYTES = 256 * 1024
@@ -105,7 +112,16 @@ class _Reader:
         return data.decode("utf-8", errors="replace")
 
 
-def _matches(entry: Entry, path: str, text: str, started_by: str) -> list[Entry]:
+def _details(match: ScriptMatch, started_by: str) -> tuple[tuple[str, str], ...]:
+    details: tuple[tuple[str, str], ...] = (("rule", match.rule), ("started-by", started_by))
+    if match.rule == SILENT_TOOL:
+        details += (("programs", " ".join(match.programs)),)
+    return details
+
+
+def _matches(
+    entry: Entry, path: str, text: str, started_by: str, is_tool: IsTool | None
+) -> list[Entry]:
     return [
         Entry(
             collector=entry.collector,
@@ -117,9 +133,9 @@ def _matches(entry: Entry, path: str, text: str, started_by: str) -> list[Entry]
             user=entry.user,
             enabled=entry.enabled,
             modified=entry.modified if path == entry.location else None,
-            details=(("rule", match.rule), ("started-by", started_by)),
+            details=_details(match, started_by),
         )
-        for match in analyse_script(text)
+        for match in analyse_script(text, is_tool)
     ]
 
 
@@ -164,9 +180,12 @@ def _scripts_of(entry: Entry, host: Host) -> list[tuple[str, bool]]:
     return list(dict.fromkeys(found))
 
 
-def script_entries(host: Host, entries: list[Entry]) -> tuple[list[Entry], ScriptReading]:
+def script_entries(
+    host: Host, entries: list[Entry], is_tool: IsTool | None = None
+) -> tuple[list[Entry], ScriptReading]:
     """A "script-match" entry for every match in the scripts the entries run (and in the
-    scripts those run), and what was read."""
+    scripts those run), and what was read. `is_tool` says which programs are catalog tools,
+    for the lines that start one quietly."""
     reading = ScriptReading()
     reader = _Reader(host, reading)
     out: list[Entry] = []
@@ -181,7 +200,7 @@ def script_entries(host: Host, entries: list[Entry]) -> tuple[list[Entry], Scrip
             text = reader.body(path, known_script=known)
             if text is None:
                 continue
-            out += _matches(entry, path, text, entry.location)
+            out += _matches(entry, path, text, entry.location, is_tool)
             for inner in local_scripts(text):  # one level further, never more
                 if inner == path or (inner, path) in judged:
                     continue
@@ -189,5 +208,5 @@ def script_entries(host: Host, entries: list[Entry]) -> tuple[list[Entry], Scrip
                 inner_text = reader.body(inner, known_script=True)
                 if inner_text is not None:
                     reading.followed += 1
-                    out += _matches(entry, inner, inner_text, path)
+                    out += _matches(entry, inner, inner_text, path, is_tool)
     return out, reading

@@ -164,9 +164,10 @@ def test_checkup_offer_only_when_a_phone_is_ready(
 
     monkeypatch.setenv("SAFECHECK_DATA_DIR", str(tmp_path / "no-data"))
     monkeypatch.setenv("FAKE_ADB_SCENARIO", str(FIXTURES / "stalkerware"))
-    report = phone_cmd.offer_phone_check(t, console, yes, str(fake_bin))
-    assert report is not None and asked == ["Check this phone now? [y/n]"]
-    assert report.metadata.host["platform"] == "android"
+    reading = phone_cmd.offer_phone_check(t, console, yes, str(fake_bin))
+    assert reading is not None and asked == ["Check this phone now? [y/n]"]
+    assert reading(t).metadata.host["platform"] == "android"
+    assert reading(Translator("fr")).metadata.language == "fr"  # read once, any language
     assert phone_cmd.offer_phone_check(t, console, lambda _q: False, str(fake_bin)) is None
     monkeypatch.setenv("FAKE_ADB_SCENARIO", str(FIXTURES / "no_device"))
     asked.clear()

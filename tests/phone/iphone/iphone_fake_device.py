@@ -162,6 +162,7 @@ class FakeLibrary:
 
         class Lockdown:
             all_values = copy.deepcopy(VALUES)
+            udid = VALUES["UniqueDeviceID"]
 
             async def get_developer_mode_status(self) -> bool:
                 library.calls.append("get_developer_mode_status")

@@ -86,7 +86,8 @@ def test_findings_say_what_and_where(tmp_path: Path) -> None:
     watching = by_id["SC-IOS-PROFILE-WATCHING"]
     assert "Secure Browsing" in watching.title and "Example Org" in watching.title
     (evidence,) = watching.evidence
-    assert evidence.path is not None and "vpn, root-certificate" in evidence.path
+    assert evidence.path is not None and "allows: VPN, root certificate" in evidence.path
+    assert evidence.read_from is not None and evidence.read_from.endswith("profile-vpn.stub")
     assert evidence.modified == "2026-10-02T21:05:00+00:00"  # the profile's install date
     assert any("General > VPN & Device Management" in s for s in watching.steps)
     mdm = by_id["SC-IOS-MDM"]  # the MDM profile and the cloud configuration: one finding
@@ -96,7 +97,7 @@ def test_findings_say_what_and_where(tmp_path: Path) -> None:
     assert "org.coolstar.SileoStore" in jailbreak and "com.saurik.Cydia.plist" in jailbreak
     site = by_id["SC-IOS-STALKERWARE-SITE"]
     (visit,) = site.evidence
-    assert "https://www.spyco.example: 2 visit(s)" in (visit.path or "")
+    assert "https://www.spyco.example: visits 2" in (visit.path or "")
     assert "2026-09-03T22:30" in (visit.path or "")
     old = by_id["SC-IOS-OLD-VERSION"]
     assert old.title == "iOS 17.6.1 is behind: this iPhone can run iOS 26"
@@ -129,6 +130,15 @@ def test_the_backup_is_never_changed_and_nothing_is_left_behind(
     check(folder, password)
     assert snapshot(folder) == before
     assert os.listdir(scratch) == []
+
+
+def test_the_evidence_is_in_the_reports_language(tmp_path: Path) -> None:
+    report = check(spied_backup(tmp_path / "backup", tmp_path), lang="fr")
+    said = " ".join(f"{e.path} {e.read_from}" for f in report.findings for e in f.evidence)
+    assert "permet : VPN, certificat racine" in said
+    assert "supervisé" in said and "ne peut pas être supprimé sans mot de passe" in said
+    for english in ("allows:", "supervised", "cannot be removed", "visits", "not from the App"):
+        assert english not in said, english
 
 
 def test_french_report(tmp_path: Path) -> None:

@@ -88,7 +88,8 @@ def test_text_follows_the_content_order(combined: Report) -> None:
         "  Act on now: 4",
         "  Review with an advocate: 2",
         "  Done, nothing to act on: 1",
-        "  Could not check: 3",  # one question skipped, one collector needs admin, one partial
+        "  Questions skipped: 1",  # counted apart from the parts that could not be read
+        "  Could not check: 2",  # one collector needs admin, one read in part
         "Nothing found does not",
         "ACT ON NOW",
         "YOUR ANSWERS",
@@ -97,7 +98,7 @@ def test_text_follows_the_content_order(combined: Report) -> None:
         "RISKS FROM YOUR SITUATION",
         "[high, possible] Passwords may be known.",
         "WHAT WAS CHECKED",
-        "linux.accounts: needs administrator rights.",
+        "Who else can log in or act as administrator (linux.accounts): needs",
         "/etc/shadow: permission",
         "WHERE TO GET HELP",
         "3919  Violences Femmes Info",
@@ -116,17 +117,19 @@ def test_each_finding_has_levels_evidence_why_and_the_note_next_to_the_steps(
     text = render_text(combined, t)
     block = text[text.index("2. A scheduled task") : text.index(" 3. ")]
     lines = [line.strip() for line in block.splitlines()]
-    assert lines[:4] == [
+    # advocate mode: the levels, id and collector under the heading; why before the evidence
+    assert lines[:5] == [
         "2. A scheduled task downloads and runs a program [high]",
         "Severity: high. Confidence: high (very likely what it says).",
         "Finding SC-LNX-DOWNLOAD-EXEC, from linux.cron.",
+        "Why it matters: It can install anything at any time, without you seeing it.",
         "What was seen:",
     ]
     assert "- Seen at: /etc/cron.d/update:1" in lines
     assert "User: root" in lines
     assert "File date (UTC): 2026-11-20T21:04:11+00:00" in lines
-    why = lines.index("Why it matters: It can install anything at any time, without you seeing it.")
-    assert lines[why + 1 : why + 4] == [
+    safety = lines.index("Before you act: Removing it can alert the person who set it up.")
+    assert lines[safety : safety + 3] == [
         "Before you act: Removing it can alert the person who set it up.",
         "What to do: Take a photo of the screen before changing anything.",
         "What to do: Talk to an advocate before removing it.",
@@ -169,12 +172,13 @@ def test_scan_only_and_checkup_only_reports(combined: Report) -> None:
     checkup = render_text(checkup_only(combined), t)
     assert checkup.startswith("safecheck — checkup report\n")
     assert "This computer was not inspected" in checkup
-    assert "Could not check: 1" in checkup
+    # a checkup alone counts its skipped question, and no computer parts
+    assert "Questions skipped: 1" in checkup and "Could not check" not in checkup
     combined_text = render_text(combined, t)
     assert combined_text.startswith("safecheck — checkup and computer inspection report\n")
     # questions are "answered", the computer's parts "checked", in one list
     assert "  - phone: partly answered." in combined_text
-    assert "  - common.processes: partly checked." in combined_text
+    assert "  - Programs running now (common.processes): partly checked." in combined_text
 
 
 def test_no_finding_in_a_combined_report(combined: Report) -> None:

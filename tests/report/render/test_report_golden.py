@@ -6,6 +6,7 @@ tests/golden/ before committing it."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 from report_sample import HELP, combined_report
@@ -30,7 +31,20 @@ RENDERERS: dict[str, Renderer] = {
     "json": lambda r, _t, _h: render_json(r),
     "html": render_html,
 }
-CASES = [("en", suffix) for suffix in RENDERERS] + [("fr", "txt"), ("fr", "ascii.txt")]
+
+
+def plain_mode(report: Report) -> Report:
+    """The same report outside advocate mode: plain words, no ids, collectors or certainty."""
+    return replace(report, metadata=replace(report.metadata, advocate_mode=False))
+
+
+RENDERERS["plain.txt"] = lambda r, t, h: render_text(plain_mode(r), t, h)
+RENDERERS["plain.md"] = lambda r, t, h: render_markdown(plain_mode(r), t, h)
+CASES = [("en", suffix) for suffix in RENDERERS] + [
+    ("fr", "txt"),
+    ("fr", "ascii.txt"),
+    ("fr", "plain.txt"),
+]
 
 
 def check_golden(name: str, text: str, update: bool) -> None:

@@ -8,7 +8,8 @@ from enum import Enum
 from safecheck.core.i18n import LocalizedText
 from safecheck.core.model import Answer, Severity
 
-# The keys shown at every question; the same in every language.
+# The answers of an answers file (--answers), the same in every language; the keys typed in a
+# terminal are in the session's language (cli/keys.py, i18n key.*).
 ANSWER_KEYS: dict[str, Answer] = {
     "y": Answer.YES,
     "n": Answer.NO,

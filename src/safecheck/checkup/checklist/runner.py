@@ -35,6 +35,9 @@ class Step:
     number_in_checklist: int
     total_in_checklist: int
     previous: AnswerRecord | None  # the answer given before, when the person came back
+    # Questions left from this one on, counting follow-ups whose condition is not answered
+    # yet: an upper bound, so the time estimate only shrinks as answers prune the plan.
+    remaining: int = 1
 
     @property
     def first_of_checklist(self) -> bool:
@@ -93,9 +96,26 @@ def make_plan(checklists: ChecklistSet, answers: Mapping[str, AnswerRecord]) -> 
     return Plan(checklists=tuple(chosen), skipped=skipped, steps=tuple(steps))
 
 
-def _step(plan: Plan, position: int, answers: Mapping[str, AnswerRecord]) -> Step:
+def _may_be_asked(item: Item, answers: Mapping[str, AnswerRecord]) -> bool:
+    """Asked now, or perhaps later: its condition has not been answered yet."""
+    return item.ask_if is None or item.ask_if.item not in answers or _askable(item, answers)
+
+
+def _possible_steps(
+    checklists: ChecklistSet, plan: Plan, answers: Mapping[str, AnswerRecord]
+) -> list[tuple[Checklist, Item]]:
+    """The plan's checklists with every item that may still be asked, in the plan's order."""
+    situation = checklists.situation
+    walked = ((situation,) if situation else ()) + plan.checklists
+    return [(c, i) for c in walked for i in c.items if _may_be_asked(i, answers)]
+
+
+def _step(
+    checklists: ChecklistSet, plan: Plan, position: int, answers: Mapping[str, AnswerRecord]
+) -> Step:
     checklist, item = plan.steps[position]
-    same = [i for c, i in plan.steps if c is checklist]
+    possible = _possible_steps(checklists, plan, answers)
+    same = [i for c, i in possible if c is checklist]
     return Step(
         checklist=checklist,
         item=item,
@@ -104,6 +124,7 @@ def _step(plan: Plan, position: int, answers: Mapping[str, AnswerRecord]) -> Ste
         number_in_checklist=same.index(item) + 1,
         total_in_checklist=len(same),
         previous=answers.get(item.id),
+        remaining=len(possible) - possible.index((checklist, item)),
     )
 
 
@@ -122,7 +143,7 @@ def run_checklists(
         plan = make_plan(checklists, answers)
         if position >= len(plan.steps):
             break
-        step = _step(plan, position, answers)
+        step = _step(checklists, plan, position, answers)
         response = asker.ask(step)
         if response.back:
             position = max(0, position - 1)

@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Protocol
 
 from safecheck.core.entries import Entry
+from safecheck.core.i18n import Translator
 from safecheck.core.model import CoverageStatus
 from safecheck.core.runner import MAX_OUTPUT, OUTPUT_CUT
 from safecheck.phone.android.adb import (
@@ -15,9 +17,7 @@ from safecheck.phone.android.adb import (
     LAUNCHER_QUERY,
     PACKAGES_FULL,
     PACKAGES_THIRD_PARTY,
-    PROPERTIES,
     SECURE_SETTINGS,
-    Adb,
     AdbError,
     AdbTimeoutError,
     NotAllowedError,
@@ -41,6 +41,7 @@ from safecheck.phone.android.parsers import (
     parse_uid_label,
     parse_value,
 )
+from safecheck.phone.coverage import CheckRow
 from safecheck.phone.match import IndicatorsLookup
 
 Clock = Callable[[], datetime]
@@ -91,16 +92,6 @@ _REFUSALS = (
     "cmd: Can't find service",
 )
 
-# The short reads, asked in one `adb shell` (a batch) before the areas read them: with the
-# lists and dumps below, the whole check is 8 adb calls (and `adb devices` before it).
-BATCHED: tuple[tuple[str, ...], ...] = (
-    *(("getprop", name) for name in PROPERTIES),
-    ("date", "+%s"),
-    *(("settings", "get", "secure", name) for name in SECURE_SETTINGS),
-    *(("settings", "get", "global", name) for name in GLOBAL_SETTINGS),
-    ("which", "su"),
-)
-
 DEVICE = "android.device"
 APPS = "android.apps"
 POWERS = "android.powers"
@@ -112,17 +103,6 @@ AREAS = (DEVICE, APPS, POWERS, SETTINGS, ROOT, ACCOUNTS, INDICATORS)
 
 
 @dataclass
-class CheckRow:
-    """One coverage row before translation: the engine shows `t(key, **values)`."""
-
-    id: str
-    status: CoverageStatus
-    key: str
-    values: dict[str, str] = field(default_factory=dict)
-    details: tuple[str, ...] = ()
-
-
-@dataclass
 class _Area:
     read: int = 0  # commands that answered
     failed: list[str] = field(default_factory=list)  # "adb shell x: exit 1"
@@ -131,30 +111,22 @@ class _Area:
     crash: str = ""  # a bug while reading: its technical text
 
 
+class PhoneShell(Protocol):
+    """What the checks ask of adb: one shell command on one phone (an Adb, or a recording)."""
+
+    def shell(self, serial: str, *args: str) -> ShellResult: ...
+
+
 class _Session:
-    def __init__(self, adb: Adb, serial: str) -> None:
+    def __init__(self, adb: PhoneShell, serial: str, say: Translator | None = None) -> None:
         self.adb = adb
         self.serial = serial
+        self.say = say if say is not None else Translator("en")  # evidence in the report's language
         self.areas: dict[str, _Area] = {area: _Area() for area in AREAS}
-        self.ready: dict[tuple[str, ...], ShellResult] = {}  # answered in a batch
-
-    def prefetch(self, commands: tuple[tuple[str, ...], ...]) -> None:
-        """Ask the phone these commands in one batch. A command the batch did not answer (or a
-        batch that failed) is asked alone later, so its failure lands in its own area."""
-        if not commands:
-            return
-        try:
-            results = self.adb.batch(self.serial, commands)
-        except AdbError:
-            return
-        for args, result in zip(commands, results, strict=True):
-            if result is not None:
-                self.ready[args] = result
 
     def shell(self, *args: str) -> ShellResult:
-        """The command's result from the batch, or from running it now (may raise AdbError)."""
-        found = self.ready.get(args)
-        return found if found is not None else self.adb.shell(self.serial, *args)
+        """The command's result (may raise AdbError); `Adb` asks the short reads in one batch."""
+        return self.adb.shell(self.serial, *args)
 
     def run(self, area: str, *args: str) -> ShellResult | None:
         """The command's output, or None (recorded in the area's coverage) when it failed."""
@@ -223,8 +195,15 @@ def _device(s: _Session, now: datetime) -> list[Entry]:
                     for v in (
                         props.get("ro.product.manufacturer", ""),
                         model,
-                        f"Android {props.get('ro.build.version.release') or 'unknown'}",
-                        f"security patch {patch or 'unknown'}",
+                        "Android "
+                        + (
+                            props.get("ro.build.version.release")
+                            or s.say("android.evidence.unknown")
+                        ),
+                        s.say(
+                            "android.evidence.patch",
+                            patch=patch or s.say("android.evidence.unknown"),
+                        ),
                     )
                     if v
                 ),
@@ -246,7 +225,12 @@ def _device(s: _Session, now: datetime) -> list[Entry]:
             _entry(
                 "android-device",
                 DEVICE,
-                f"phone clock {phone_time}, computer clock {computer_time}: {offset:+d} s",
+                s.say(
+                    "android.evidence.clock",
+                    phone=phone_time,
+                    computer=computer_time,
+                    offset=f"{offset:+d}",
+                ),
                 "clock",
                 clock.command,
                 clock_offset=str(offset),
@@ -309,7 +293,7 @@ def _read_apps(s: _Session) -> _Apps:
     return apps
 
 
-def _app_entries(apps: _Apps, lookup: IndicatorsLookup | None) -> list[Entry]:
+def _app_entries(apps: _Apps, lookup: IndicatorsLookup | None, say: Translator) -> list[Entry]:
     entries: list[Entry] = []
     for name in apps.names():
         line = apps.lines.get(name)
@@ -322,14 +306,16 @@ def _app_entries(apps: _Apps, lookup: IndicatorsLookup | None) -> list[Entry]:
         known = lookup(name) if lookup is not None else None
         launcher = "" if apps.launcher is None else ("yes" if name in apps.launcher else "no")
         facts = [
-            f"installer: {installer or 'none (adb or a downloaded file)'}",
+            say("android.evidence.installer", installer=installer)
+            if installer
+            else say("android.evidence.no_installer")
         ]
         if info and info.first_install:
-            facts.append(f"installed {info.first_install}")
+            facts.append(say("android.evidence.installed", date=info.first_install))
         if info and info.last_update and info.last_update != info.first_install:
-            facts.append(f"updated {info.last_update}")
+            facts.append(say("android.evidence.updated", date=info.last_update))
         if launcher == "no":
-            facts.append("no launcher icon")
+            facts.append(say("android.evidence.no_launcher"))
         entries.append(
             _entry(
                 "android-app",
@@ -403,7 +389,7 @@ def _powers(
                 _entry(
                     "android-device-owner",
                     POWERS,
-                    f"{package} ({role})",
+                    f"{package} ({s.say('android.evidence.role.' + role)})",
                     package,
                     policy.command,
                     role=role,
@@ -415,7 +401,7 @@ def _powers(
                 _entry(
                     "android-device-admin",
                     POWERS,
-                    f"{component} (device administrator)",
+                    s.say("android.evidence.admin", component=component),
                     package,
                     policy.command,
                     component=component,
@@ -451,7 +437,7 @@ def _powers(
                         "android-appop",
                         POWERS,
                         f"{package}: {op.op} {op.mode}"
-                        + (f", last used {when} (UTC, approx.)" if when else ""),
+                        + (s.say("android.evidence.last_used", when=when) if when else ""),
                         package,
                         ops.command,
                         op=op.op,
@@ -467,7 +453,7 @@ def _powers(
                 _entry(
                     "android-appop",
                     POWERS,
-                    f"{name}: background location granted",
+                    s.say("android.evidence.background_location", name=name),
                     name,
                     check_again(name),
                     op="BACKGROUND_LOCATION",
@@ -625,14 +611,16 @@ def _rows(s: _Session, entries: list[Entry], lookup: IndicatorsLookup | None) ->
 
 
 def check_phone(
-    adb: Adb,
+    adb: PhoneShell,
     serial: str,
     indicators_lookup: IndicatorsLookup | None,
     clock: Clock = lambda: datetime.now(UTC),
     redact_accounts: bool = True,
+    say: Translator | None = None,
 ) -> tuple[list[Entry], list[CheckRow]]:
-    """Everything the phone check reads, as entries, and one coverage row per area."""
-    s = _Session(adb, serial)
+    """Everything the phone check reads, as entries, and one coverage row per area; what the
+    evidence says is in the language of `say` (the report's Translator; English without)."""
+    s = _Session(adb, serial, say)
     now = clock()
     entries: list[Entry] = []
     apps = _Apps()
@@ -648,9 +636,8 @@ def check_phone(
     def read_apps() -> list[Entry]:
         nonlocal apps
         apps = _read_apps(s)
-        return _app_entries(apps, indicators_lookup)
+        return _app_entries(apps, indicators_lookup, s.say)
 
-    s.prefetch(BATCHED)
     step(DEVICE, lambda: _device(s, now))
     step(APPS, read_apps)
     step(POWERS, lambda: _powers(s, apps, indicators_lookup, now))

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from safecheck.core.model import CoverageStatus
+from safecheck.phone.coverage import CheckRow
 from safecheck.phone.iphone import known
 from safecheck.phone.iphone.backup import (
     FLAG_FILE,
@@ -33,7 +34,6 @@ from safecheck.phone.iphone.facts import (
     JAILBREAK,
     PROFILES,
     AppFacts,
-    CheckRow,
     DeviceFacts,
     IPhoneFacts,
     JailbreakSign,

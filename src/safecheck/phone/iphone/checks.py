@@ -4,10 +4,13 @@ The same for a backup and a live phone; apps and sites are matched against the i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from safecheck.core.entries import Entry
+from safecheck.core.i18n import Translator
 from safecheck.core.model import CoverageStatus
+from safecheck.phone.coverage import CheckRow
 from safecheck.phone.iphone import known
 from safecheck.phone.iphone.backup_facts import valid_bundle_id
 from safecheck.phone.iphone.facts import (
@@ -20,7 +23,6 @@ from safecheck.phone.iphone.facts import (
     JAILBREAK,
     PROFILES,
     AppFacts,
-    CheckRow,
     DeviceFacts,
     IPhoneFacts,
     ManagementFacts,
@@ -28,13 +30,29 @@ from safecheck.phone.iphone.facts import (
 )
 from safecheck.phone.match import IndicatorsLookup
 
+# Says a piece of evidence in the report's language (a Translator); English when not given.
+Say = Callable[..., str]
+# What the readers say of an app's App Store record, as message keys.
+_STORE_DETAILS = {
+    "App Store record in Info.plist": "iphone.evidence.store.record",
+    "no App Store record (iTunesMetadata) in Info.plist": "iphone.evidence.store.no_record",
+    "installed with a developer or company profile (ProfileValidated)": (
+        "iphone.evidence.store.profile"
+    ),
+    "signed by the App Store": "iphone.evidence.store.signed",
+}
+
+
+def _english() -> Say:
+    return Translator("en")
+
 
 def _entry(
     kind: str,
     area: str,
     location: str,
     name: str,
-    command: str,
+    read_from: str,
     modified: datetime | None = None,
     **facts: str,
 ) -> Entry:
@@ -43,9 +61,8 @@ def _entry(
         kind=kind,
         location=location,
         name=name,
-        command=command,
         modified=modified,
-        details=tuple((k, v) for k, v in facts.items() if v != ""),
+        details=tuple((k, v) for k, v in {**facts, "read-from": read_from}.items() if v != ""),
     )
 
 
@@ -57,7 +74,8 @@ def _day(moment: datetime | None) -> str:
     return moment.date().isoformat() if moment is not None else ""
 
 
-def device_entry(device: DeviceFacts) -> Entry:
+def device_entry(device: DeviceFacts, say: Say | None = None) -> Entry:
+    say = say or _english()
     newest = known.newest_ios(device.product_type)
     behind = known.majors_behind(device.ios_version, newest) if newest is not None else None
     model = device.product_name or device.product_type or "iPhone"
@@ -66,7 +84,7 @@ def device_entry(device: DeviceFacts) -> Entry:
         for part in (
             model,
             f"({device.product_type})" if device.product_name and device.product_type else "",
-            f"iOS {device.ios_version or 'unknown'}",
+            f"iOS {device.ios_version or say('iphone.evidence.unknown')}",
             f"({device.build})" if device.build else "",
         )
         if part
@@ -86,7 +104,10 @@ def device_entry(device: DeviceFacts) -> Entry:
     )
 
 
-def app_entries(apps: list[AppFacts], lookup: IndicatorsLookup | None, redact: bool) -> list[Entry]:
+def app_entries(
+    apps: list[AppFacts], lookup: IndicatorsLookup | None, redact: bool, say: Say | None = None
+) -> list[Entry]:
+    say = say or _english()
     entries: list[Entry] = []
     accounts: dict[str, str] = {}
     for app in apps:
@@ -95,11 +116,14 @@ def app_entries(apps: list[AppFacts], lookup: IndicatorsLookup | None, redact: b
         if purchaser:
             accounts.setdefault(purchaser.lower(), f"[account-{len(accounts) + 1}]")
             purchaser = accounts[purchaser.lower()] if redact else purchaser
-        facts = [f for f in (app.name, app.version and f"version {app.version}") if f]
+        version = say("iphone.evidence.version", version=app.version) if app.version else ""
+        facts = [f for f in (app.name, version) if f]
         if app.store == "no":
-            facts.append(app.store_detail or "not from the App Store")
+            detail = _STORE_DETAILS.get(app.store_detail, "")
+            shown = say(detail) if detail else app.store_detail
+            facts.append(shown or say("iphone.evidence.store.not_app_store"))
         if purchaser:
-            facts.append(f"downloaded with the Apple Account {purchaser}")
+            facts.append(say("iphone.evidence.purchaser", account=purchaser))
         entries.append(
             _entry(
                 "iphone-app",
@@ -118,12 +142,12 @@ def app_entries(apps: list[AppFacts], lookup: IndicatorsLookup | None, redact: b
             )
         )
     if len(accounts) > 1:
-        shown = sorted(accounts.values()) if redact else sorted(accounts)
+        listed = sorted(accounts.values()) if redact else sorted(accounts)
         entries.append(
             _entry(
                 "iphone-apple-accounts",
                 APPS,
-                f"apps downloaded with {len(accounts)} Apple Accounts: {', '.join(shown)}",
+                say("iphone.evidence.accounts", count=len(accounts), accounts=", ".join(listed)),
                 "apple-accounts",
                 "Info.plist",
                 accounts=str(len(accounts)),
@@ -132,7 +156,8 @@ def app_entries(apps: list[AppFacts], lookup: IndicatorsLookup | None, redact: b
     return entries
 
 
-def profile_entry(profile: ProfileFacts) -> Entry:
+def profile_entry(profile: ProfileFacts, say: Say | None = None) -> Entry:
+    say = say or _english()
     powers: list[str] = []
     if profile.payload_types is not None:
         powers = list(
@@ -141,16 +166,17 @@ def profile_entry(profile: ProfileFacts) -> Entry:
         if profile.proxy and known.PROXY not in powers:
             powers.append(known.PROXY)
     watching = [p for p in powers if p in known.WATCHING_POWERS]
+    shown_powers = ", ".join(say(f"iphone.power.{p}") for p in powers)
     parts = [
         profile.name or profile.identifier,
-        f"from {profile.organization}" if profile.organization else "issuer not given",
-        f"allows: {', '.join(powers)}" if powers else "",
-        "contents not readable over USB (a backup shows them)"
-        if profile.payload_types is None
-        else "",
-        f"MDM server {profile.mdm_server}" if profile.mdm_server else "",
-        "cannot be removed without a password" if profile.removal_disallowed else "",
-        f"installed {_day(profile.installed)}" if profile.installed else "",
+        say("iphone.evidence.issuer", organization=profile.organization)
+        if profile.organization
+        else say("iphone.evidence.no_issuer"),
+        say("iphone.evidence.allows", powers=shown_powers) if powers else "",
+        say("iphone.evidence.contents_unknown") if profile.payload_types is None else "",
+        say("iphone.evidence.mdm_server", server=profile.mdm_server) if profile.mdm_server else "",
+        say("iphone.evidence.not_removable") if profile.removal_disallowed else "",
+        say("iphone.evidence.installed", date=_day(profile.installed)) if profile.installed else "",
     ]
     return _entry(
         "iphone-profile",
@@ -170,16 +196,23 @@ def profile_entry(profile: ProfileFacts) -> Entry:
     )
 
 
-def management_entry(management: ManagementFacts) -> Entry:
-    parts = [
-        "supervised"
+def management_entry(management: ManagementFacts, say: Say | None = None) -> Entry:
+    say = say or _english()
+    supervision = (
+        "iphone.evidence.supervised"
         if management.supervised
-        else "not supervised"
+        else "iphone.evidence.not_supervised"
         if management.supervised is False
-        else "supervision unknown",
-        f"organisation {management.organization}" if management.organization else "",
-        f"enrolment server {management.enrolment_server}" if management.enrolment_server else "",
-        "management cannot be removed" if management.mdm_unremovable else "",
+        else "iphone.evidence.supervision_unknown"
+    )
+    server = management.enrolment_server
+    parts = [
+        say(supervision),
+        say("iphone.evidence.organisation", organization=management.organization)
+        if management.organization
+        else "",
+        say("iphone.evidence.enrolment_server", server=server) if server else "",
+        say("iphone.evidence.management_not_removable") if management.mdm_unremovable else "",
     ]
     return _entry(
         "iphone-management",
@@ -199,16 +232,19 @@ def check_iphone(
     bundle_lookup: IndicatorsLookup | None,
     domain_lookup: IndicatorsLookup | None,
     redact: bool = True,
+    say: Say | None = None,
 ) -> tuple[list[Entry], list[CheckRow]]:
-    """Entries for the analysis and every coverage row (the readers' and the indicators')."""
+    """Entries for the analysis and every coverage row (the readers' and the indicators'); the
+    evidence they show is said with `say` (the report's Translator)."""
+    say = say or _english()
     entries: list[Entry] = []
     if facts.device is not None:
-        entries.append(device_entry(facts.device))
-    entries.extend(app_entries(facts.apps or [], bundle_lookup, redact))
+        entries.append(device_entry(facts.device, say))
+    entries.extend(app_entries(facts.apps or [], bundle_lookup, redact, say))
     for profile in facts.profiles or []:
-        entries.append(profile_entry(profile))
+        entries.append(profile_entry(profile, say))
     if facts.management is not None:
-        entries.append(management_entry(facts.management))
+        entries.append(management_entry(facts.management, say))
     for sign in facts.jailbreak or []:
         entries.append(
             _entry(
@@ -227,8 +263,14 @@ def check_iphone(
             _entry(
                 "iphone-site-visit",
                 HISTORY,
-                f"{site.site}: {site.count} visit(s), first {_day(site.first) or '?'}, last "
-                f"{_day(site.last) or '?'} (UTC; latest: {dates or 'no date'})",
+                say(
+                    "iphone.evidence.visits",
+                    site=site.site,
+                    count=site.count,
+                    first=_day(site.first) or "?",
+                    last=_day(site.last) or "?",
+                    dates=dates or "-",
+                ),
                 site.host,
                 site.source,
                 modified=site.last,

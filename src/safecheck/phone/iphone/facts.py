@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from safecheck.core.model import CoverageStatus
+from safecheck.phone.coverage import CheckRow
 
 DEVICE = "iphone.device"
 APPS = "iphone.apps"
@@ -21,17 +21,6 @@ DEVELOPER = "iphone.developer_mode"
 INDICATORS = "iphone.indicators"
 ICLOUD = "iphone.icloud"
 FIND_MY = "iphone.find_my"
-
-
-@dataclass
-class CheckRow:
-    """One coverage row before translation: the report shows `t(key, **values)`."""
-
-    id: str
-    status: CoverageStatus
-    key: str
-    values: dict[str, str] = field(default_factory=dict)
-    details: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,10 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from safecheck.core.model import CoverageStatus
+from safecheck.phone.coverage import CheckRow
 from safecheck.phone.iphone.backup import SQLITE_MAGIC, SQLITE_MAX_LENGTH, Backup
 from safecheck.phone.iphone.errors import BackupFileError
-from safecheck.phone.iphone.facts import HISTORY, CheckRow, IPhoneFacts, SiteVisits
+from safecheck.phone.iphone.facts import HISTORY, IPhoneFacts, SiteVisits
 from safecheck.phone.iphone.plists import host_of
 from safecheck.phone.iphone.wal import apply_wal
 from safecheck.phone.match import IndicatorsLookup

@@ -21,12 +21,13 @@ import asyncio
 import importlib
 import shutil
 import tempfile
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
 from safecheck.core.model import CoverageStatus
+from safecheck.phone.coverage import CheckRow
 from safecheck.phone.iphone.backup_facts import (
     jailbreak_app_signs,
     management_from,
@@ -40,7 +41,6 @@ from safecheck.phone.iphone.facts import (
     JAILBREAK,
     PROFILES,
     AppFacts,
-    CheckRow,
     DeviceFacts,
     IPhoneFacts,
     ProfileFacts,
@@ -274,6 +274,7 @@ class UsbIPhone:
                 lockdown_module.create_using_usbmux(
                     serial=self.serial,
                     autopair=True,
+                    connection_type="USB",  # never an iPhone synced over Wi-Fi
                     pair_timeout=self.pair_timeout,
                     pairing_records_cache_folder=self._folder,
                 )
@@ -348,6 +349,35 @@ class UsbIPhone:
 
     def developer_mode(self) -> bool | None:
         return bool(self._run(self._lockdown.get_developer_mode_status()))
+
+    def make_backup(self, folder: Path, progress: Callable[[float], None]) -> Path:
+        """Asked for with `--make-backup`: a full backup into `folder`/<identifier>, which is
+        returned. Only writes on this computer; the iPhone shows that a backup is running."""
+        module = _import("pymobiledevice3.services.mobilebackup2")
+
+        async def back_up() -> None:
+            async with module.Mobilebackup2Service(lockdown=self._lockdown) as service:
+                await service.backup(full=True, backup_directory=folder, progress_callback=progress)
+
+        self._run(back_up())
+        identifier = str(getattr(self._lockdown, "udid", "") or "")
+        if not identifier or "/" in identifier or "\\" in identifier or identifier.startswith("."):
+            raise IPhoneError(
+                "the iPhone gave no usable identifier", key="iphone.live.failed", error="identifier"
+            )
+        return folder / identifier
+
+
+def list_usb_iphones() -> list[str]:
+    """The identifiers of the iPhones connected by USB (usbmuxd's list; nothing is asked of
+    the phones). Raises IPhoneError when pymobiledevice3 or usbmuxd is missing."""
+    module = _import("pymobiledevice3.usbmux")
+    try:
+        devices = asyncio.run(module.list_devices())
+    except Exception as exc:
+        key = error_key(exc) or "iphone.live.no_usbmuxd"
+        raise IPhoneError(str(exc)[:300] or key, key=key) from exc
+    return [str(d.serial) for d in devices if getattr(d, "connection_type", "") == "USB"]
 
 
 def _import(name: str) -> Any:

@@ -12,12 +12,12 @@ from pathlib import Path
 
 from safecheck.core.entries import Entry, Hit
 from safecheck.core.i18n import Translator
-from safecheck.core.model import Coverage
+from safecheck.phone.coverage import coverage_row
 from safecheck.phone.iphone.analysis import judge_iphone
 from safecheck.phone.iphone.backup import open_backup
 from safecheck.phone.iphone.backup_facts import read_backup_facts
 from safecheck.phone.iphone.checks import check_iphone
-from safecheck.phone.iphone.facts import CheckRow, IPhoneFacts
+from safecheck.phone.iphone.facts import IPhoneFacts
 from safecheck.phone.iphone.live import IPhoneConnection, read_live_facts
 from safecheck.phone.match import IndicatorsLookup
 from safecheck.report.findings import findings_from_hits
@@ -40,26 +40,46 @@ def run_iphone_backup_check(
     """Reads the backup in `folder` (never changed) and reports what may let someone watch the
     iPhone. Raises BackupPasswordNeeded (encrypted, no password: ask and call again),
     WrongBackupPassword, IPhoneError (not a backup, damaged Manifest.plist)."""
+    return read_iphone_backup(
+        folder, bundle_lookup, domain_lookup, password, clock, redact, indicators_version
+    )(t)
+
+
+def read_iphone_backup(
+    folder: Path,
+    bundle_lookup: IndicatorsLookup | None,
+    domain_lookup: IndicatorsLookup | None,
+    password: str | None = None,
+    clock: Clock = lambda: datetime.now(UTC),
+    redact: bool = True,
+    indicators_version: str = "",
+) -> Callable[[Translator], Report]:
+    """`run_iphone_backup_check` read once, written in any language."""
     with open_backup(folder, password) as backup:
         facts = read_backup_facts(backup, domain_lookup)
         encrypted = backup.encrypted
-    # the folder is named after the iPhone's identifier: hidden unless asked
-    where = (
-        t("iphone.inspected_backup_hidden")
-        if redact
-        else t("iphone.inspected_backup", folder=str(folder))
-    )
-    return iphone_report(
-        facts,
-        t,
-        bundle_lookup,
-        domain_lookup,
-        clock,
-        redact,
-        indicators_version,
-        where,
-        encrypted,
-    )
+    moment = clock()
+
+    def report(t: Translator) -> Report:
+        # the folder is named after the iPhone's identifier: hidden unless asked
+        where = (
+            t("iphone.inspected_backup_hidden")
+            if redact
+            else t("iphone.inspected_backup", folder=str(folder))
+        )
+        return iphone_report(
+            facts,
+            t,
+            bundle_lookup,
+            domain_lookup,
+            lambda: moment,
+            redact,
+            indicators_version,
+            where,
+            encrypted,
+        )
+
+    return report
 
 
 def run_iphone_live_check(
@@ -71,9 +91,29 @@ def run_iphone_live_check(
     indicators_version: str = "",
 ) -> Report:
     """Reads the connected iPhone (read-only) and reports what may let someone watch it."""
+    return read_iphone_live(phone, bundle_lookup, clock, redact, indicators_version)(t)
+
+
+def read_iphone_live(
+    phone: IPhoneConnection,
+    bundle_lookup: IndicatorsLookup | None,
+    clock: Clock = lambda: datetime.now(UTC),
+    redact: bool = True,
+    indicators_version: str = "",
+) -> Callable[[Translator], Report]:
+    """`run_iphone_live_check` read once, written in any language."""
     facts = read_live_facts(phone)
-    where = t("iphone.inspected_live")
-    return iphone_report(facts, t, bundle_lookup, None, clock, redact, indicators_version, where)
+    moment = clock()
+    return lambda t: iphone_report(
+        facts,
+        t,
+        bundle_lookup,
+        None,
+        lambda: moment,
+        redact,
+        indicators_version,
+        t("iphone.inspected_live"),
+    )
 
 
 def iphone_report(
@@ -88,7 +128,7 @@ def iphone_report(
     encrypted: bool | None = None,
 ) -> Report:
     now = clock()
-    entries, rows = check_iphone(facts, bundle_lookup, domain_lookup, redact)
+    entries, rows = check_iphone(facts, bundle_lookup, domain_lookup, redact, t)
     hits: list[Hit] = []
     for entry in entries:
         hits.extend(judge_iphone(entry))
@@ -104,12 +144,8 @@ def iphone_report(
         findings=tuple(findings),
         answers=(),
         risks=(),
-        coverage=tuple(_coverage(row, t) for row in rows),
+        coverage=tuple(coverage_row(row, t) for row in rows),
     )
-
-
-def _coverage(row: CheckRow, t: Translator) -> Coverage:
-    return Coverage(row.id, row.status, t(row.key, **row.values), row.details)
 
 
 def _host(

@@ -11,10 +11,12 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
-from safecheck.core.i18n import LANGUAGE_NAMES, Translator
-from safecheck.core.model import CoverageStatus, Evidence, Finding, Outcome
+from safecheck.core.i18n import LANGUAGE_NAMES, Translator, catalog, language_statuses
+from safecheck.core.model import Confidence, CoverageStatus, Evidence, Finding, Outcome
 from safecheck.report.model import AnsweredItem, Report
 
+MEMORY_NAME = re.compile(r"^/?memfd:")  # the kernel's name for a program held only in memory
+_MEMORY_NAME_IN_TEXT = re.compile(r"/?memfd:[^\s,;]*(?: \(deleted\))?")
 MAX_COMMAND = 300  # longer command lines are cut in the readable formats; the JSON keeps them whole
 NOT_CHECKED_STATUSES = (CoverageStatus.NEEDS_ADMIN, CoverageStatus.FAILED, CoverageStatus.PARTIAL)
 
@@ -196,6 +198,9 @@ def header_lines(report: Report, t: Translator) -> list[str]:
         lines.append(t("report.language_country", language=language, country=meta.country))
     else:
         lines.append(t("report.language", language=language))
+    status = language_statuses().get(t.lang)
+    if status is not None and not status.reviewed:  # the reader may judge its wording by it
+        lines.append(t("report.unreviewed", language=status.name))
     if meta.advocate_mode:
         lines.append(t("report.advocate_mode"))
     if meta.redacted:
@@ -204,15 +209,14 @@ def header_lines(report: Report, t: Translator) -> list[str]:
 
 
 def could_not_check(report: Report) -> int:
-    """Questions skipped, and parts of the computer that could not be (fully) read."""
-    questions = len(report.with_outcome(Outcome.NOT_CHECKED))
+    """Parts of the computer or phone that could not be (fully) read. Skipped questions are
+    counted apart: the person chose them, nothing failed."""
     checklists = checklist_ids(report)
-    collectors = sum(
+    return sum(
         1
         for row in report.coverage
         if row.id not in checklists and row.status in NOT_CHECKED_STATUSES
     )
-    return questions + collectors
 
 
 def summary_lines(report: Report, t: Translator) -> list[str]:
@@ -221,7 +225,10 @@ def summary_lines(report: Report, t: Translator) -> list[str]:
     if is_checkup(report):
         lines.append(t("report.count.review", count=len(report.with_outcome(Outcome.REVIEW))))
         lines.append(t("report.count.done", count=len(report.with_outcome(Outcome.DONE))))
-    lines.append(t("report.count.could_not_check", count=could_not_check(report)))
+        skipped = len(report.with_outcome(Outcome.NOT_CHECKED))
+        lines.append(t("report.count.skipped", count=skipped))
+    if has_scan(report) or not is_checkup(report):
+        lines.append(t("report.count.could_not_check", count=could_not_check(report)))
     if report.risks:
         lines.append(t("report.count.risks", count=len(report.risks)))
     return lines
@@ -235,6 +242,44 @@ def no_finding_text(report: Report, t: Translator) -> str:
     if (is_checkup(report) and has_scan(report)) or report.information:
         return t("report.act_none_any")
     return t("report.act_none") if is_checkup(report) else t("scan.none")
+
+
+def advocate(report: Report) -> bool:
+    """Technical words (ids, collectors, process numbers, certainty) are for advocate mode."""
+    return report.metadata.advocate_mode
+
+
+def finding_heading(report: Report, finding: Finding) -> str:
+    """The plain sentence when the rule has one, except for an advocate, who gets the title."""
+    if finding.plain and not advocate(report):
+        return finding.plain
+    return finding.title
+
+
+def finding_notes(report: Report, finding: Finding, t: Translator) -> list[str]:
+    """The lines under a finding's heading: the technical facts for an advocate (the plain
+    sentence first); otherwise only, in plain words, that a finding may well be harmless."""
+    if not advocate(report):
+        return [t("report.plain_low_confidence")] if finding.confidence is Confidence.LOW else []
+    lines = [finding.plain] if finding.plain else []
+    lines.append(level_text(finding, t))
+    lines.append(t("report.finding_ref", id=finding.id, source=finding.source))
+    return lines
+
+
+def finding_explanation(report: Report, finding: Finding, t: Translator) -> str:
+    """Why it matters; a program's kernel memfd: name becomes "this program" in plain mode."""
+    if advocate(report):
+        return finding.explanation
+    return _MEMORY_NAME_IN_TEXT.sub(t("report.memory_program"), finding.explanation)
+
+
+def area_name(report: Report, row_id: str, t: Translator) -> str:
+    """A coverage row in plain words (its collector id too, in advocate mode)."""
+    plain = catalog(t.lang).get(f"area.{row_id}")
+    if not isinstance(plain, str):  # no plain name (area names are never plural messages)
+        return row_id
+    return f"{plain} ({row_id})" if advocate(report) else plain
 
 
 def level_text(finding: Finding, t: Translator) -> str:
@@ -253,22 +298,30 @@ class EvidenceView:
     facts: tuple[tuple[str, str], ...]  # (label, value); values are data, labels are texts
 
 
-def evidence_view(evidence: Evidence, t: Translator) -> EvidenceView:
+def evidence_view(evidence: Evidence, t: Translator, technical: bool = True) -> EvidenceView:
+    """Outside advocate mode (`technical` False) no process number, and a program held only in
+    memory is said so rather than named by the kernel's memfd: name."""
     if evidence.answer is not None:  # a checklist answer, and the advocate's note on it
         facts = [(t("report.your_answer"), answer_word(t, evidence.answer))]
         if evidence.note:
             facts.append((t("report.advocate_note"), evidence.note))
         return EvidenceView(None, tuple(facts))
     where = evidence.path or evidence.process or ""
+    if not technical and MEMORY_NAME.match(where):
+        where = t("report.in_memory")
     if evidence.line:
         where += f":{evidence.line}"
     command = evidence.command
     if command and len(command) > MAX_COMMAND:
         command = command[:MAX_COMMAND] + " [...]"  # the JSON report keeps it whole
+    process = evidence.process if evidence.path else None
+    if process and not technical and MEMORY_NAME.match(process):
+        process = None
     candidates = [
-        (t("evidence.process"), evidence.process if evidence.path else None),
+        (t("evidence.process"), process),
         (t("evidence.command"), command),
-        (t("evidence.pid"), str(evidence.pid) if evidence.pid is not None else None),
+        (t("evidence.read_from"), evidence.read_from),
+        (t("evidence.pid"), str(evidence.pid) if evidence.pid is not None and technical else None),
         (t("evidence.user"), evidence.user),
         (t("evidence.port"), str(evidence.port) if evidence.port is not None else None),
         (t("evidence.modified"), evidence.modified),
@@ -295,7 +348,7 @@ def answer_groups(
         (t("report.answers_act"), None, report.with_outcome(Outcome.ACT)),
         (t("report.review"), t("report.review_intro"), report.with_outcome(Outcome.REVIEW)),
         (t("report.done"), None, report.with_outcome(Outcome.DONE)),
-        (t("report.not_checked"), None, report.with_outcome(Outcome.NOT_CHECKED)),
+        (t("report.skipped"), None, report.with_outcome(Outcome.NOT_CHECKED)),
     ]
 
 
@@ -317,7 +370,7 @@ def coverage_line(
     report: Report, row_id: str, status: CoverageStatus, reason: str, t: Translator
 ) -> str:
     word = coverage_status(report, status, t, row_id)
-    return f"{row_id}: {word}. {reason}".rstrip()
+    return f"{area_name(report, row_id, t)}: {word}. {reason}".rstrip()
 
 
 # --- the text format ------------------------------------------------------------------------

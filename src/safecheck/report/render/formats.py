@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from safecheck.core.i18n import Translator
+from safecheck.core.i18n.bidi import MARKDOWN_PREFIX, isolate_html_text, isolate_lines
 from safecheck.core.resources import load_resources, render_resources_text
 from safecheck.report.model import Report
 
@@ -38,11 +39,15 @@ def render_report(
     if fmt is ReportFormat.markdown:
         from safecheck.report.render.markdown import render_markdown  # noqa: PLC0415
 
-        return render_markdown(report, t, contacts)
+        out = render_markdown(report, t, contacts)
+        # right to left: commands, paths and numbers stay readable (and nothing changes in ltr)
+        return isolate_lines(out, MARKDOWN_PREFIX) if t.rtl else out
     if fmt is ReportFormat.html:
         from safecheck.report.render.html import render_html  # noqa: PLC0415
 
-        return render_html(report, t, contacts)
+        out = render_html(report, t, contacts)
+        return isolate_html_text(out) if t.rtl else out
     from safecheck.report.render.text import render_text  # noqa: PLC0415
 
-    return render_text(report, t, contacts, ascii_only=ascii_only)
+    out = render_text(report, t, contacts, ascii_only=ascii_only)
+    return isolate_lines(out) if t.rtl and not ascii_only else out

@@ -22,9 +22,11 @@ from safecheck.report.render.common import (
     coverage_line,
     evidence_left_out_text,
     evidence_view,
+    finding_explanation,
+    finding_heading,
+    finding_notes,
     header_lines,
     is_checkup,
-    level_text,
     no_finding_text,
     report_title,
     risk_tags,
@@ -52,26 +54,27 @@ h2 {
 h3 { font-size: 1.05rem; line-height: 1.3; margin: 1.2rem 0 .4rem; }
 .finding h3 { margin-top: 0; }
 p { margin: .45rem 0; }
-ul, ol { margin: .3rem 0; padding-left: 1.4rem; }
+ul, ol { margin: .3rem 0; padding-inline-start: 1.4rem; }
 li { margin: .15rem 0; }
 .facts { list-style: none; padding: 0; color: #333; }
-.caveat { font-weight: bold; border-left: 4px solid #92400e; background: #fff7ed;
+.caveat { font-weight: bold; border-inline-start: 4px solid #92400e; background: #fff7ed;
   padding: .5rem .75rem; }
-.finding { border: 1px solid #bbb; border-left: 6px solid #555; border-radius: 4px;
+.finding { border: 1px solid #bbb; border-inline-start: 6px solid #555; border-radius: 4px;
   padding: .7rem .9rem; margin: 1rem 0; }
-.finding.high { border-left-color: #b91c1c; }
-.finding.medium { border-left-color: #b45309; }
-.finding.low { border-left-color: #1d4ed8; }
+.finding.high { border-inline-start-color: #b91c1c; }
+.finding.medium { border-inline-start-color: #b45309; }
+.finding.low { border-inline-start-color: #1d4ed8; }
 .level { font-weight: bold; }
 .ref { color: #444; font-size: .9rem; }
 .label { font-weight: bold; }
-.safety { border-left: 4px solid #92400e; background: #fef3c7; padding: .35rem .6rem; }
+.safety { border-inline-start: 4px solid #92400e; background: #fef3c7; padding: .35rem .6rem; }
 code, pre {
   font-family: ui-monospace, "SFMono-Regular", "DejaVu Sans Mono", "Liberation Mono", Menlo,
     Consolas, monospace;
   font-size: .88em;
 }
-code { background: #f3f4f6; padding: 0 .2em; overflow-wrap: anywhere; word-break: break-all; }
+code { background: #f3f4f6; padding: 0 .2em; overflow-wrap: anywhere; word-break: break-all;
+  direction: ltr; unicode-bidi: isolate; }
 pre.help { white-space: pre-wrap; overflow-wrap: anywhere; background: #f9fafb;
   border: 1px solid #ddd; padding: .7rem; }
 .integrity code { font-size: 1em; }
@@ -89,6 +92,9 @@ footer { margin-top: 2rem; border-top: 2px solid #111; padding-top: .5rem; }
   .caveat, .safety, code, pre.help { background: none; }
 }
 """.strip()
+
+
+RTL_ATTRIBUTE = ' dir="rtl"'
 
 
 def h(text: str) -> str:
@@ -120,17 +126,16 @@ def _labelled(label: str, text: str, css: str = "") -> str:
     return f'<p{attribute}><span class="label">{h(label)}</span> {h(text)}</p>'
 
 
-def _finding(out: list[str], number: int, finding: Finding, t: Translator) -> None:
+def _finding(out: list[str], number: int, finding: Finding, t: Translator, report: Report) -> None:
     out.append(f'<article class="finding {finding.severity.value}">')
-    out.append(f"<h3>{number}. {h(finding.title)}</h3>")
-    out.append(f'<p class="level">{h(level_text(finding, t))}</p>')
-    ref = t("report.finding_ref", id=finding.id, source=finding.source)
-    out.append(f'<p class="ref">{h(ref)}</p>')
+    out.append(f"<h3>{number}. {h(finding_heading(report, finding))}</h3>")
+    out += [f'<p class="level">{h(note)}</p>' for note in finding_notes(report, finding, t)]
+    out.append(_labelled(t("report.why"), finding_explanation(report, finding, t)))
     if finding.evidence:
         out.append(f'<p class="label">{h(t("report.evidence"))}</p>')
         out.append('<ul class="evidence">')
         for evidence in finding.evidence:
-            view = evidence_view(evidence, t)
+            view = evidence_view(evidence, t, report.metadata.advocate_mode)
             if view.where is not None:
                 out.append(f"<li>{h(t('evidence.seen'))} {_code(view.where)}")
                 if view.facts:
@@ -144,7 +149,6 @@ def _finding(out: list[str], number: int, finding: Finding, t: Translator) -> No
         if left_out:
             out.append(f'<li class="left-out">{h(left_out)}</li>')
         out.append("</ul>")
-    out.append(_labelled(t("report.why"), finding.explanation))
     if finding.safety_note:
         out.append(_labelled(t("report.before_you_act"), finding.safety_note, "safety"))
     if finding.steps:
@@ -194,7 +198,8 @@ def render_html(report: Report, t: Translator, help_section: str | None = None) 
     title = report_title(report, t)
     out = [
         "<!DOCTYPE html>",
-        f'<html lang="{html.escape(report.metadata.language, quote=True)}">',
+        # the page's language is that of its headings; Arabic reads right to left
+        f'<html lang="{html.escape(t.lang, quote=True)}"{RTL_ATTRIBUTE if t.rtl else ""}>',
         "<head>",
         '<meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
@@ -225,7 +230,7 @@ def render_html(report: Report, t: Translator, help_section: str | None = None) 
     if act:
         out.append(f"<p>{h(t('report.act_intro'))}</p>")
         for number, finding in enumerate(act, 1):
-            _finding(out, number, finding, t)
+            _finding(out, number, finding, t, report)
     else:
         out.append(f"<p>{h(no_finding_text(report, t))}</p>")
     out.append("</section>")
@@ -233,7 +238,7 @@ def render_html(report: Report, t: Translator, help_section: str | None = None) 
         out += ["<section>", f"<h2>{h(t('report.information'))}</h2>"]
         out.append(f"<p>{h(t('report.information_intro'))}</p>")
         for number, finding in enumerate(report.information, len(act) + 1):
-            _finding(out, number, finding, t)
+            _finding(out, number, finding, t, report)
         out.append("</section>")
 
     if is_checkup(report):

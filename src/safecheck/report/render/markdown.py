@@ -17,9 +17,11 @@ from safecheck.report.render.common import (
     coverage_line,
     evidence_left_out_text,
     evidence_view,
+    finding_explanation,
+    finding_heading,
+    finding_notes,
     header_lines,
     is_checkup,
-    level_text,
     no_finding_text,
     report_title,
     risk_tags,
@@ -64,14 +66,15 @@ def _fenced(text: str) -> list[str]:
     return [fence + "text", *shown.split("\n"), fence]
 
 
-def _finding(out: list[str], number: int, finding: Finding, t: Translator) -> None:
-    out += ["", f"### {number}. {escape(finding.title).replace(chr(10), ' ')}", ""]
-    out.append(f"- {block(level_text(finding, t), '  ')}")
-    out.append(f"- {block(t('report.finding_ref', id=finding.id, source=finding.source), '  ')}")
+def _finding(out: list[str], number: int, finding: Finding, t: Translator, report: Report) -> None:
+    heading = finding_heading(report, finding)
+    out += ["", f"### {number}. {escape(heading).replace(chr(10), ' ')}", ""]
+    out += [f"- {block(note, '  ')}" for note in finding_notes(report, finding, t)]
+    out += ["", f"**{escape(t('report.why'))}** {block(finding_explanation(report, finding, t))}"]
     if finding.evidence:
         out += ["", f"**{escape(t('report.evidence'))}**", ""]
         for evidence in finding.evidence:
-            view = evidence_view(evidence, t)
+            view = evidence_view(evidence, t, report.metadata.advocate_mode)
             facts = list(view.facts)
             if view.where is not None:
                 out.append(f"- {escape(t('evidence.seen'))} {code(view.where)}")
@@ -83,7 +86,6 @@ def _finding(out: list[str], number: int, finding: Finding, t: Translator) -> No
         left_out = evidence_left_out_text(finding, t)
         if left_out:
             out.append(f"- {block(left_out, '  ')}")
-    out += ["", f"**{escape(t('report.why'))}** {block(finding.explanation)}"]
     if finding.safety_note:
         out += ["", f"**{escape(t('report.before_you_act'))}** {block(finding.safety_note)}"]
     if finding.steps:
@@ -110,14 +112,14 @@ def render_markdown(report: Report, t: Translator, help_section: str | None = No
     if act:
         out.append(block(t("report.act_intro")))
         for number, finding in enumerate(act, 1):
-            _finding(out, number, finding, t)
+            _finding(out, number, finding, t, report)
     else:
         out.append(block(no_finding_text(report, t)))
     if report.information:
         out += ["", f"## {escape(t('report.information'))}", ""]
         out.append(block(t("report.information_intro")))
         for number, finding in enumerate(report.information, len(act) + 1):
-            _finding(out, number, finding, t)
+            _finding(out, number, finding, t, report)
 
     if is_checkup(report):
         out += ["", f"## {escape(t('report.answers'))}"]

@@ -14,7 +14,18 @@ from rich.text import Text
 from safecheck.core.i18n import Translator
 from safecheck.core.model import Outcome, Severity
 from safecheck.report.model import Report
-from safecheck.report.render.common import coverage_status, inspected, scan_summary, visible
+from safecheck.report.render.common import (
+    MEMORY_NAME,
+    advocate,
+    area_name,
+    could_not_check,
+    coverage_status,
+    finding_heading,
+    has_scan,
+    inspected,
+    scan_summary,
+    visible,
+)
 
 SEVERITY_STYLE = {
     Severity.HIGH: "bold red",
@@ -35,8 +46,10 @@ def summary_renderables(report: Report, t: Translator) -> list[RenderableType]:
         (t("report.count.act", count=len(act)) + "\n", "bold"),
         t("report.count.review", count=len(review)) + "\n",
         t("report.count.done", count=len(done)) + "\n",
-        t("report.count.not_checked", count=len(not_checked)),
+        t("report.count.skipped", count=len(not_checked)),
     )
+    if has_scan(report):  # parts of the computer that could not be read, apart from skips
+        counts.append("\n" + t("report.count.could_not_check", count=could_not_check(report)))
     parts.append(Panel(counts, title=escape(t("report.summary"))))
 
     if report.risks:
@@ -55,7 +68,7 @@ def summary_renderables(report: Report, t: Translator) -> list[RenderableType]:
             blocks.append(
                 Text.assemble(
                     f"\n{number}. ",
-                    (visible(finding.title), "bold"),
+                    (visible(finding_heading(report, finding)), "bold"),
                     (f"  [{level}]", SEVERITY_STYLE[finding.severity]),
                 )
             )
@@ -74,7 +87,9 @@ def summary_renderables(report: Report, t: Translator) -> list[RenderableType]:
         parts.append(Panel(Text(t("report.act_none")), title=escape(t("report.act_now"))))
     if report.information:
         lines = [Text(t("report.information_intro"), style="dim")]
-        lines += [Text(visible(f"• {finding.title}")) for finding in report.information]
+        lines += [
+            Text(visible(f"• {finding_heading(report, finding)}")) for finding in report.information
+        ]
         parts.append(Panel(Group(*lines), title=escape(t("report.information"))))
 
     if review:
@@ -86,7 +101,7 @@ def summary_renderables(report: Report, t: Translator) -> list[RenderableType]:
         parts.append(Panel(Group(*lines), title=escape(t("report.done")), border_style="green"))
     if not_checked:
         lines = [Text(visible(f"• {a.question}")) for a in not_checked]
-        parts.append(Panel(Group(*lines), title=escape(t("report.not_checked"))))
+        parts.append(Panel(Group(*lines), title=escape(t("report.skipped"))))
     parts.append(Text(t("report.caveat"), style="bold"))
     return parts
 
@@ -110,9 +125,10 @@ def scan_renderables(report: Report, t: Translator) -> list[RenderableType]:
             first = finding.evidence[0] if finding.evidence else None
             where = ""
             if first is not None:
-                where = (first.path or first.process or "") + (
-                    f":{first.line}" if first.line else ""
-                )
+                where = first.path or first.process or ""
+                if MEMORY_NAME.match(where) and not advocate(report):
+                    where = t("report.in_memory")
+                where += f":{first.line}" if first.line else ""
                 others = len(finding.evidence) - 1 + finding.evidence_left_out
                 if others > 0:
                     where += f" (+{others})"
@@ -120,7 +136,7 @@ def scan_renderables(report: Report, t: Translator) -> list[RenderableType]:
                 Text(
                     t(f"severity.{finding.severity.value}"), style=SEVERITY_STYLE[finding.severity]
                 ),
-                Text(visible(finding.title)),
+                Text(visible(finding_heading(report, finding))),
                 Text(visible(where), style="dim"),
             )
         parts.append(table)
@@ -130,7 +146,9 @@ def scan_renderables(report: Report, t: Translator) -> list[RenderableType]:
     coverage = Table(t("scan.coverage_title"), "", "", expand=True)
     for row in report.coverage:
         coverage.add_row(
-            Text(visible(row.id)), coverage_status(report, row.status, t), Text(visible(row.reason))
+            Text(visible(area_name(report, row.id, t))),
+            coverage_status(report, row.status, t),
+            Text(visible(row.reason)),
         )
     parts.append(coverage)
     parts.append(Text(t("report.caveat_end"), style="bold"))

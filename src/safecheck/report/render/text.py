@@ -5,7 +5,8 @@ with the inspection it offered. The content and its order are the same in every 
 Markdown, HTML and terminal renderers share `common.py`):
 
 header (date, versions, inspected system, language) - summary with the caveat - findings
-(severity and confidence in words, evidence, why, the safety note next to the steps) - the
+(a plain heading, why it matters, evidence, the safety note next to the steps; severity,
+certainty, finding id and collector in advocate mode only) - the
 answers (with advocate notes) - risks from the situation - what was and was not checked - where
 to get help - the SHA-256 of the report's content.
 
@@ -29,9 +30,11 @@ from safecheck.report.render.common import (
     coverage_line,
     evidence_left_out_text,
     evidence_view,
+    finding_explanation,
+    finding_heading,
+    finding_notes,
     header_lines,
     is_checkup,
-    level_text,
     no_finding_text,
     report_title,
     risk_tags,
@@ -104,16 +107,17 @@ class _Writer:
                 self.wrap(line.strip(), indent + "  ", indent)
 
 
-def _finding(w: _Writer, number: int, finding: Finding) -> None:
+def _finding(w: _Writer, number: int, finding: Finding, report: Report) -> None:
     t = w.t
     level = t(f"severity.{finding.severity.value}")
-    w.wrap(f"{finding.title} [{level}]", "    ", f"{number:>2}. ")
-    w.wrap(level_text(finding, t), "    ")
-    w.wrap(t("report.finding_ref", id=finding.id, source=finding.source), "    ")
+    w.wrap(f"{finding_heading(report, finding)} [{level}]", "    ", f"{number:>2}. ")
+    for note in finding_notes(report, finding, t):
+        w.wrap(note, "    ")
+    w.wrap(t("report.why") + " " + finding_explanation(report, finding, t), "    ")
     if finding.evidence:
         w.wrap(t("report.evidence"), "    ")
         for evidence in finding.evidence:
-            view = evidence_view(evidence, t)
+            view = evidence_view(evidence, t, report.metadata.advocate_mode)
             if view.where is not None:
                 w.wrap(f"{t('evidence.seen')} {view.where}", "        ", "    - ")
                 for label, value in view.facts:
@@ -124,7 +128,6 @@ def _finding(w: _Writer, number: int, finding: Finding) -> None:
         left_out = evidence_left_out_text(finding, t)
         if left_out:
             w.wrap(left_out, "        ", "    - ")
-    w.wrap(t("report.why") + " " + finding.explanation, "    ")
     if finding.safety_note:  # next to the steps, before them: read it before acting
         w.wrap(t("report.before_you_act") + " " + finding.safety_note, "    ")
     for step in finding.steps:
@@ -171,7 +174,7 @@ def render_text(
         w.wrap(t("report.act_intro"))
         w.blank()
         for number, finding in enumerate(act, 1):
-            _finding(w, number, finding)
+            _finding(w, number, finding, report)
     else:
         w.wrap(no_finding_text(report, t))
     if report.information:
@@ -179,7 +182,7 @@ def render_text(
         w.wrap(t("report.information_intro"))
         w.blank()
         for number, finding in enumerate(report.information, len(act) + 1):
-            _finding(w, number, finding)
+            _finding(w, number, finding, report)
 
     if is_checkup(report):
         _answers(w, report)

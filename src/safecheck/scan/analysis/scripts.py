@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from safecheck.core.entries import Entry, Hit
@@ -35,7 +35,17 @@ ENCODED_POWERSHELL = "SC-SCRIPT-ENCODED-POWERSHELL"
 HIDDEN_WINDOW = "SC-SCRIPT-HIDDEN-WINDOW"
 DECODE_RUN = "SC-SCRIPT-DECODE-RUN"
 TEMP_EXEC = "SC-SCRIPT-TEMP-EXEC"
-RULES = (DOWNLOAD_RUN, REVERSE_SHELL, ENCODED_POWERSHELL, HIDDEN_WINDOW, DECODE_RUN, TEMP_EXEC)
+# A line that starts a program quietly; a finding only when the program is a catalog tool.
+SILENT_TOOL = "SC-SCRIPT-SILENT-TOOL"
+RULES = (
+    DOWNLOAD_RUN,
+    REVERSE_SHELL,
+    ENCODED_POWERSHELL,
+    HIDDEN_WINDOW,
+    DECODE_RUN,
+    TEMP_EXEC,
+    SILENT_TOOL,
+)
 
 
 @dataclass(frozen=True)
@@ -43,6 +53,7 @@ class ScriptMatch:
     rule: str
     line: int  # 1-based line of the script (of the decoded text's outer line when decoded)
     evidence: str  # the matched text (decoded PowerShell is prefixed "decoded: ")
+    programs: tuple[str, ...] = ()  # SILENT_TOOL: the program names the line may start
 
 
 _I = re.IGNORECASE
@@ -170,6 +181,39 @@ LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
 )
 
+# Ways of starting a program so that nobody sees it: a hidden or minimised window, an
+# installer's silent switch, output thrown away, detached from the terminal, a WScript.Shell
+# Run with window style 0.
+_QUIET = re.compile(
+    r"-w(?:indowstyle)?\s+[\"']?(?:hidden|minimized)\b"
+    r"|\bstart\b(?:\s+\"[^\"\n]{0,200}\")?\s+/(?:min|b)\b"
+    r"|(?:^|\s)(?:--|/|-)(?:very)?(?:silent|quiet)\b"
+    r"|>\s*(?:nul|/dev/null)\b|&>\s*/dev/null\b"
+    r"|\b(?:nohup|setsid|disown)\b"
+    r"|\.run\b[^\n]{0,400},\s*0\b",
+    _I,
+)
+QUIET_WORDS: tuple[str, ...] = (
+    "hidden", "minimized", "/min", "/b", "silent", "quiet", "nul", "nohup", "setsid", "disown",
+    ".run",
+)  # fmt: skip
+MAX_PROGRAMS = 16
+# Whether a program name (a path's last part) is a catalog tool; given by the scan.
+IsTool = Callable[[str], bool]
+
+
+def programs_in(line: str) -> tuple[str, ...]:
+    """The words of a line that could name the program it starts (each path's last part)."""
+    found: list[str] = []
+    for part in re.split(r"[\s\"'`()|&;<>,=]+", line[:MAX_LINE]):
+        tail = part.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+        if len(tail) >= 2 and tail not in found:
+            found.append(tail)
+        if len(found) >= MAX_PROGRAMS:
+            break
+    return tuple(found)
+
+
 TEMP_FOLDERS = ("/tmp/", "/var/tmp/", "/dev/shm/")  # noqa: S108 - looked for, never written to
 # Every rule above needs one of these words (lower case): only lines that hold one are judged,
 # and finding them is a plain substring search per word, so an ordinary script costs little.
@@ -243,18 +287,24 @@ def decode_powershell(encoded: str) -> str | None:
     return raw[: MAX_TEXT * 2].decode("utf-16-le", errors="replace")
 
 
-def _line_matches(line: str, number: int, depth: int) -> Iterator[ScriptMatch]:
+def _line_matches(
+    line: str, number: int, depth: int, is_tool: IsTool | None
+) -> Iterator[ScriptMatch]:
     for rule, pattern in LINE_RULES:
         found = pattern.search(line)
         if found:
             yield ScriptMatch(rule, number, _evidence(found.group(0)))
+    if is_tool is not None and _QUIET.search(line):
+        tools = tuple(p for p in programs_in(line) if is_tool(p))
+        if tools:
+            yield ScriptMatch(SILENT_TOOL, number, _evidence(line.strip()), tools)
     if _POWERSHELL.search(line):
         for encoded in _ENCODED.finditer(line):
             decoded = decode_powershell(encoded.group(1))
             shown = f"decoded: {decoded}" if decoded is not None else encoded.group(0)
             yield ScriptMatch(ENCODED_POWERSHELL, number, _evidence(shown))
             if decoded is not None and depth < MAX_DEPTH:
-                for inner in _analyse(decoded, depth + 1):
+                for inner in _analyse(decoded, depth + 1, is_tool):
                     evidence = inner.evidence
                     if not evidence.startswith("decoded: "):
                         evidence = _evidence(f"decoded: {evidence}")
@@ -282,26 +332,28 @@ def lines_with(text: str, words: tuple[str, ...]) -> list[tuple[int, str]]:
     return found
 
 
-def _analyse(text: str, depth: int) -> list[ScriptMatch]:
+def _analyse(text: str, depth: int, is_tool: IsTool | None) -> list[ScriptMatch]:
     found: dict[tuple[int, str], ScriptMatch] = {}
     text = text[:MAX_TEXT]
+    triggers = TRIGGERS + QUIET_WORDS if is_tool is not None else TRIGGERS
     # The text as written, then with cmd.exe's obfuscation undone (line numbers are kept).
     for view in dict.fromkeys((text, normalised(text))):
-        for number, raw in lines_with(view, TRIGGERS):
+        for number, raw in lines_with(view, triggers):
             stripped = raw.lstrip()
             if stripped.startswith(_COMMENTS) or stripped[:4].lower() == "rem ":
                 continue  # a comment runs nothing
             for window in _windows(raw):
-                for match in _line_matches(window, number, depth):
+                for match in _line_matches(window, number, depth, is_tool):
                     found.setdefault((number, match.rule), match)  # one per rule and line
             if len(found) >= MAX_MATCHES:
                 break
     return sorted(found.values(), key=lambda m: (m.line, RULES.index(m.rule)))[:MAX_MATCHES]
 
 
-def analyse_script(text: str) -> list[ScriptMatch]:
-    """What a command line or a script body does that a start-up entry should not."""
-    return _analyse(text, 0)
+def analyse_script(text: str, is_tool: IsTool | None = None) -> list[ScriptMatch]:
+    """What a command line or a script body does that a start-up entry should not. With
+    `is_tool`, also the lines that quietly start a program it accepts."""
+    return _analyse(text, 0, is_tool)
 
 
 def local_scripts(text: str) -> list[str]:
@@ -356,6 +408,17 @@ def _command_line_hits(entry: Entry) -> Iterator[Hit]:
         yield Hit(match.rule, key, shown, _script_values(entry, entry.location, match.evidence))
 
 
+def _silent_tool_hits(entry: Entry, ctx: Context, values: dict[str, str]) -> list[Hit]:
+    """A quiet start of a catalog tool, named with the tool and what it lets someone do."""
+    for program in (entry.detail("programs") or "").split(" "):
+        found = ctx.index.by_process(program, ctx.platform) if program else []
+        if found:
+            tool = found[0].tool
+            named = {**values, "tool": tool.name, "category": tool.category.value}
+            return [Hit(SILENT_TOOL, f"{entry.location}:{entry.line}", entry, named, tool)]
+    return []
+
+
 @register("scripts", order=35, applies=lambda entry: True)
 def judge_scripts(entry: Entry, ctx: Context) -> list[Hit]:
     """Matches found in scripts' bodies (made entries by the scan), and hidden or encoded
@@ -365,6 +428,8 @@ def judge_scripts(entry: Entry, ctx: Context) -> list[Hit]:
         if rule not in RULES:
             return []
         values = _script_values(entry, entry.location, entry.command or "")
+        if rule == SILENT_TOOL:
+            return _silent_tool_hits(entry, ctx, values)
         return [Hit(rule, entry.location, entry, values)]
     if not entry.command:
         return []

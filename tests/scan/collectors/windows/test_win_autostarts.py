@@ -4,6 +4,7 @@ real hive is shared are also tested through an in-memory registry."""
 
 from __future__ import annotations
 
+import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -306,6 +307,37 @@ def test_lnk_round_trip() -> None:
     )
     assert parse_lnk(b"not a link") is None
     assert parse_lnk(lnk("C:\\a.exe")[:80]) is None
+
+
+def pylnk3_link(tmp_path: Path, target: str, arguments: str) -> bytes:
+    """A shell link written by pylnk3, another implementation of MS-SHLLINK: the target only
+    as an item list (no LinkInfo), as some programs write them."""
+    import pylnk3  # type: ignore[import-untyped]  # noqa: PLC0415
+
+    path = tmp_path / "made.lnk"
+    pylnk3.for_file(target, str(path), arguments=arguments, work_dir="C:\\Users\\Public")
+    return path.read_bytes()
+
+
+def test_a_link_with_only_an_item_list(tmp_path: Path) -> None:
+    data = pylnk3_link(tmp_path, "C:\\Users\\Public\\AnyDesk.exe", "--silent")
+    assert parse_lnk(data) == ("C:\\Users\\Public\\AnyDesk.exe", "--silent")
+
+
+def test_damaged_links_are_unreadable_not_errors(tmp_path: Path) -> None:
+    """Every other byte of two links overwritten in turn, and cuts: a result or None, never an
+    exception or a warning on screen."""
+    seeds = [lnk("C:\\Program Files\\A\\a.exe", "-x"), pylnk3_link(tmp_path, "C:\\a\\b.exe", "-y")]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for seed in seeds:
+            for position in range(20, len(seed), 2):
+                for value in (0x00, 0xFF):
+                    damaged = bytearray(seed)
+                    damaged[position] = value
+                    result = parse_lnk(bytes(damaged))
+                    assert result is None or all(isinstance(part, str) for part in result)
+                assert parse_lnk(seed[:position]) is None or position >= 0x4C
 
 
 def test_startup_benign_and_planted(tmp_path: Path, ctx: Context) -> None:

@@ -1,13 +1,15 @@
 """Startup folders: what Windows opens at sign-in for everyone
 (`ProgramData\\Microsoft\\Windows\\Start Menu\\Programs\\StartUp`) and for each person
 (`Users\\<name>\\AppData\\Roaming\\Microsoft\\Windows\\Start Menu\\Programs\\Startup`).
-A shortcut (.lnk) is read for its target and arguments (MS-SHLLINK: LinkInfo's local base path
-and the StringData arguments); anything else is recorded as the file itself.
+A shortcut (.lnk) is read for its target and arguments (MS-SHLLINK, through LnkParse3);
+anything else is recorded as the file itself.
 """
 
 from __future__ import annotations
 
-import struct
+import io
+import warnings
+from typing import Any
 
 from safecheck.scan.collectors.base import CollectorResult
 from safecheck.scan.collectors.host import Host, ReadError
@@ -20,57 +22,64 @@ LNK_HEADER = b"\x4c\x00\x00\x00\x01\x14\x02\x00\x00\x00\x00\x00\xc0\x00\x00\x00\
 MAX_LNK_BYTES = 1024 * 1024
 
 
-def _c_string(data: bytes, offset: int, wide: bool) -> str:
-    if offset <= 0 or offset >= len(data):
-        return ""
-    if wide:
-        end = offset
-        while end + 1 < len(data) and data[end : end + 2] != b"\0\0":
-            end += 2
-        return data[offset:end].decode("utf-16-le", "replace")
-    end = data.find(b"\0", offset)
-    return data[offset : end if end >= 0 else len(data)].decode("cp1252", "replace")
-
-
 def parse_lnk(data: bytes) -> tuple[str, str] | None:
-    """(target path, arguments) of a shell link; None when it is not one or is damaged."""
+    """(target path, arguments) of a shell link; None when it is not one or is damaged.
+
+    Read with LnkParse3 (imported here, only when a Startup folder holds a link). The target is
+    LinkInfo's local path, else the environment-variable block's (`%windir%\\...`), else the
+    path the item list spells out, else the relative path."""
     if len(data) < 0x4C or data[:20] != LNK_HEADER:
         return None
+    import LnkParse3  # type: ignore[import-untyped]  # noqa: PLC0415
+
     try:
-        flags = struct.unpack_from("<I", data, 0x14)[0]
-        offset = 0x4C
-        if flags & 0x1:  # HasLinkTargetIDList
-            offset += 2 + struct.unpack_from("<H", data, offset)[0]
-        target = ""
-        if flags & 0x2:  # HasLinkInfo
-            info = data[offset:]
-            size, header_size, info_flags = struct.unpack_from("<III", info, 0)
-            base_off, _net_off, suffix_off = struct.unpack_from("<III", info, 16)
-            if info_flags & 0x1:
-                if header_size >= 0x24:
-                    base_wide, suffix_wide = struct.unpack_from("<II", info, 28)
-                    if base_wide:
-                        target = _c_string(info, base_wide, True)
-                        target += _c_string(info, suffix_wide, True) if suffix_wide else ""
-                if not target:
-                    target = _c_string(info, base_off, False) + _c_string(info, suffix_off, False)
-            offset += size
-        unicode = bool(flags & 0x80)
-        strings: dict[int, str] = {}
-        for bit in (0x4, 0x8, 0x10, 0x20, 0x40):  # name, relative path, work dir, args, icon
-            if not flags & bit:
-                continue
-            count = struct.unpack_from("<H", data, offset)[0]
-            offset += 2
-            width = 2 if unicode else 1
-            raw = data[offset : offset + count * width]
-            if len(raw) < count * width:
-                break
-            strings[bit] = raw.decode("utf-16-le" if unicode else "cp1252", "replace")
-            offset += count * width
-    except struct.error:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a damaged block is "unreadable", not a warning
+            link: dict[str, Any] = LnkParse3.lnk_file(io.BytesIO(data)).get_json()
+    except Exception:  # any error of a third-party parser on hostile bytes
         return None
-    return target or strings.get(0x8, ""), strings.get(0x20, "")
+    strings = _mapping(link.get("data"))
+    target = _link_info_target(_mapping(link.get("link_info"))) or _environment_target(link)
+    target = target or _item_list_target(link) or _text(strings.get("relative_path"))
+    arguments = _text(strings.get("command_line_arguments"))
+    if not target and not arguments:
+        return None  # cut short or damaged: nothing it would start can be told
+    return target, arguments
+
+
+def _mapping(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value: object) -> str:
+    return value.replace("\0", "") if isinstance(value, str) else ""
+
+
+def _link_info_target(info: dict[str, Any]) -> str:
+    base = _text(info.get("local_base_path_unicode")) or _text(info.get("local_base_path"))
+    suffix = _text(info.get("common_path_suffix_unicode")) or _text(info.get("common_path_suffix"))
+    return base + suffix if base else ""
+
+
+def _environment_target(link: dict[str, Any]) -> str:
+    block = _mapping(_mapping(link.get("extra")).get("ENVIRONMENTAL_VARIABLES_LOCATION_BLOCK"))
+    return _text(block.get("target_unicode")) or _text(block.get("target_ansi"))
+
+
+def _item_list_target(link: dict[str, Any]) -> str:
+    items = _mapping(link.get("target")).get("items")
+    if not isinstance(items, list):
+        return ""
+    parts: list[str] = []
+    for raw in items:
+        item = _mapping(raw)
+        volume = _text(item.get("volume_name"))
+        name = _text(item.get("primary_name"))
+        if volume:
+            parts = [volume.rstrip("\\")]
+        elif name and parts:
+            parts.append(name)
+    return "\\".join(parts) if len(parts) > 1 else ""
 
 
 class StartupCollector:
