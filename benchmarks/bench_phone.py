@@ -25,8 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from safecheck.core.i18n import Translator
-from safecheck.phone.android import checks
-from safecheck.phone.android.adb import Adb
+from safecheck.phone.android.adb import BATCHED, Adb
 from safecheck.phone.run import run_phone_check
 
 HERE = Path(__file__).resolve().parent
@@ -143,11 +142,14 @@ class SimulatedAdb:
         return self._one(args)
 
 
-def one_check(outputs: dict[str, str], latency: float) -> tuple[float, int, int]:
+def one_check(
+    outputs: dict[str, str], latency: float, batch: tuple[tuple[str, ...], ...] = BATCHED
+) -> tuple[float, int, int]:
     """(seconds, adb calls, findings) of one phone check."""
     runner = SimulatedAdb(outputs, latency)
     start = time.perf_counter()
-    report = run_phone_check(Adb(runner), SERIAL, Translator("en"), None, lambda: NOW)
+    adb = Adb(runner, batch=batch)
+    report = run_phone_check(adb, SERIAL, Translator("en"), None, lambda: NOW)
     return time.perf_counter() - start, runner.calls, len(report.findings)
 
 
@@ -163,15 +165,11 @@ def main(argv: list[str] | None = None) -> int:
     size = sum(len(v) for k, v in outputs.items() if not k.endswith(".exit"))
     print(f"  simulated phone: clean recording + {args.apps} apps, {size} characters of output")
     print(f"  each adb call waits {args.latency * 1000:.0f} ms")
-    batched = checks.BATCHED
     results: dict[str, list[tuple[float, int, int]]] = {"batched": [], "one command per call": []}
     one_check(outputs, 0.0)  # warm-up: imports, first-use costs
     for _ in range(args.runs):
-        checks.BATCHED = batched
         results["batched"].append(one_check(outputs, args.latency))
-        checks.BATCHED = ()
-        results["one command per call"].append(one_check(outputs, args.latency))
-    checks.BATCHED = batched
+        results["one command per call"].append(one_check(outputs, args.latency, batch=()))
 
     print(f"\n{args.runs} runs each, interleaved")
     print(f"{'':<22} {'calls':>5} {'findings':>8} {'median s':>9} {'waiting s':>9} {'beyond s':>9}")

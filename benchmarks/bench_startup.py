@@ -8,8 +8,9 @@ of the machine touches every measure), after --warmup unmeasured runs:
   floor       python -c "import typer, rich.console, psutil, yaml"
   --version   safecheck --version
   --help      safecheck --help
-  briefing    safecheck --lang en, in a pseudo-terminal, until the safety briefing has been
-              shown whole (its "Press Enter to begin" prompt); the process is then stopped
+  briefing    safecheck --lang en, in a pseudo-terminal, until the first screen of the safety
+              briefing has been shown whole (the "Press Enter ..." prompt under it); the
+              process is then stopped
 
 Prints the median, min and max wall time of each and its ratio to the floor's median, then the
 same for the CPU time the process used (user + system, from the kernel's accounting of the
@@ -39,7 +40,7 @@ from bench_scan import child_environment, describe_machine, safecheck_command
 
 AIM_RATIO = 1.5
 FLOOR_IMPORTS = "import typer, rich.console, psutil, yaml"
-BRIEFING_SHOWN = b"Press Enter to begin"
+BRIEFING_SHOWN = b"Press Enter"  # the prompt under the first screen of the briefing
 BRIEFING_TIMEOUT = 60.0
 
 

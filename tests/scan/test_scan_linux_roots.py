@@ -382,7 +382,7 @@ def test_cli_json_on_a_disk(tmp_path: Path) -> None:
     code, out, _ = run("scan", "--root", str(root), "--format", "json")
     assert code == 0
     data = json.loads(out)
-    assert data["schema_version"] == "1.3"
+    assert data["schema_version"] == "1.4"
     assert data["tool"]["name"] == "safecheck"
     assert data["host"] == {
         "platform": "linux",

@@ -63,7 +63,7 @@ def _group(module: str, name: str) -> Callable[[], Any]:
 
 
 # In the order `--help` lists them: (how to make it, the key of its help text, a group);
-# "checkup" is the one command defined here.
+# None for the commands defined here ("languages", "checkup").
 LAZY_COMMANDS: dict[str, tuple[Callable[[], Any], str, bool] | None] = {
     "resources": (
         _command("safecheck.cli.resources_cmd", "resources_command", "resources"),
@@ -82,6 +82,7 @@ LAZY_COMMANDS: dict[str, tuple[Callable[[], Any], str, bool] | None] = {
     "catalog": (_group("safecheck.cli.catalog_cmd", "catalog"), "help.catalog", True),
     "indicators": (_group("safecheck.cli.indicators_cmd", "indicators"), "help.indicators", True),
     "case": (_group("safecheck.cli.case_cmd", "case"), "case.help", True),
+    "languages": None,
 }
 
 

@@ -34,7 +34,7 @@ from safecheck.core.model import (
 )
 from safecheck.report.model import AnsweredItem, Metadata, Report, Risk
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 SCHEMA_MAJOR = 1
 DIGEST_ALGORITHM = "sha256"
 MAX_REPORT_BYTES = 64 * 1024 * 1024  # a real report is a few hundred kilobytes at most
@@ -60,8 +60,8 @@ def evidence_to_dict(item: Evidence) -> dict[str, Any]:
 
 
 def finding_to_dict(finding: Finding) -> dict[str, Any]:
-    """`evidence_left_out` (schema 1.3) is written only when evidence was cut: a finding
-    without cuts has the fields it had in 1.2."""
+    """`evidence_left_out` (schema 1.4) is written only when evidence was cut: a finding
+    without cuts has the fields it had in 1.3."""
     data: dict[str, Any] = {
         "id": finding.id,
         "severity": finding.severity.value,

@@ -11,6 +11,7 @@ from safecheck.core.model import CoverageStatus
 from safecheck.core.runner import OUTPUT_CUT
 from safecheck.phone.android.adb import (
     ALLOWED,
+    BATCHED,
     Adb,
     AdbError,
     AdbMissingError,
@@ -22,7 +23,7 @@ from safecheck.phone.android.adb import (
     new_marker,
     split_batch,
 )
-from safecheck.phone.android.checks import BATCHED, POWERS, check_phone
+from safecheck.phone.android.checks import POWERS, check_phone
 
 
 @pytest.fixture
@@ -82,7 +83,7 @@ def test_allow_list_is_read_only() -> None:
 
 def test_shell_runs_adb_with_the_serial() -> None:
     runner = RecordingRunner(text="Pixel 7\n")
-    result = Adb(runner).shell("2B121FDH2006ZJ", "getprop", "ro.product.model")
+    result = Adb(runner, batch=()).shell("2B121FDH2006ZJ", "getprop", "ro.product.model")
     assert runner.calls == [["adb", "-s", "2B121FDH2006ZJ", "shell", "getprop", "ro.product.model"]]
     assert result.text == "Pixel 7\n" and result.command == "adb shell getprop ro.product.model"
 

@@ -10,8 +10,7 @@ from phone_fake_adb import NOW, install_fake_adb, make_adb, use_scenario
 
 from safecheck.core.i18n import Translator
 from safecheck.core.model import CoverageStatus, Severity
-from safecheck.phone.android.adb import batch_commands, is_allowed
-from safecheck.phone.android.checks import BATCHED
+from safecheck.phone.android.adb import BATCHED, batch_commands, is_allowed
 from safecheck.phone.match import IndicatorsLookup
 from safecheck.phone.run import run_phone_check
 from safecheck.report.model import Report

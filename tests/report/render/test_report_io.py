@@ -104,7 +104,7 @@ def test_digest_changes_with_the_content(combined: Report) -> None:
 
 def test_json_keeps_the_scan_fields(combined: Report) -> None:
     data = json.loads(render_json(combined))
-    assert data["schema_version"] == SCHEMA_VERSION == "1.3"
+    assert data["schema_version"] == SCHEMA_VERSION == "1.4"
     assert set(data) == {
         "schema_version",
         "tool",
@@ -187,7 +187,7 @@ def test_bad_json_text(text: str, expected: str) -> None:
     [
         ("2.0", "schema_version 2.0: this report was written by a newer safecheck"),
         ("0.9", "schema_version 0.9: this report was written by an older safecheck"),
-        ("one", 'schema_version: expected a version such as "1.3", got a string'),
+        ("one", 'schema_version: expected a version such as "1.4", got a string'),
         (1.1, "schema_version: expected a version such as"),
     ],
 )

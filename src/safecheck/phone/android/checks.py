@@ -17,7 +17,6 @@ from safecheck.phone.android.adb import (
     LAUNCHER_QUERY,
     PACKAGES_FULL,
     PACKAGES_THIRD_PARTY,
-    PROPERTIES,
     SECURE_SETTINGS,
     AdbError,
     AdbTimeoutError,
@@ -93,16 +92,6 @@ _REFUSALS = (
     "cmd: Can't find service",
 )
 
-# The short reads, asked in one `adb shell` (a batch) before the areas read them: with the
-# lists and dumps below, the whole check is 8 adb calls (and `adb devices` before it).
-BATCHED: tuple[tuple[str, ...], ...] = (
-    *(("getprop", name) for name in PROPERTIES),
-    ("date", "+%s"),
-    *(("settings", "get", "secure", name) for name in SECURE_SETTINGS),
-    *(("settings", "get", "global", name) for name in GLOBAL_SETTINGS),
-    ("which", "su"),
-)
-
 DEVICE = "android.device"
 APPS = "android.apps"
 POWERS = "android.powers"
@@ -139,25 +128,10 @@ class _Session:
         self.serial = serial
         self.say = say if say is not None else Translator("en")  # evidence in the report's language
         self.areas: dict[str, _Area] = {area: _Area() for area in AREAS}
-        self.ready: dict[tuple[str, ...], ShellResult] = {}  # answered in a batch
-
-    def prefetch(self, commands: tuple[tuple[str, ...], ...]) -> None:
-        """Ask the phone these commands in one batch. A command the batch did not answer (or a
-        batch that failed) is asked alone later, so its failure lands in its own area."""
-        if not commands:
-            return
-        try:
-            results = self.adb.batch(self.serial, commands)
-        except AdbError:
-            return
-        for args, result in zip(commands, results, strict=True):
-            if result is not None:
-                self.ready[args] = result
 
     def shell(self, *args: str) -> ShellResult:
-        """The command's result from the batch, or from running it now (may raise AdbError)."""
-        found = self.ready.get(args)
-        return found if found is not None else self.adb.shell(self.serial, *args)
+        """The command's result (may raise AdbError); `Adb` asks the short reads in one batch."""
+        return self.adb.shell(self.serial, *args)
 
     def run(self, area: str, *args: str) -> ShellResult | None:
         """The command's output, or None (recorded in the area's coverage) when it failed."""
@@ -669,7 +643,6 @@ def check_phone(
         apps = _read_apps(s)
         return _app_entries(apps, indicators_lookup, s.say)
 
-    s.prefetch(BATCHED)
     step(DEVICE, lambda: _device(s, now))
     step(APPS, read_apps)
     step(POWERS, lambda: _powers(s, apps, indicators_lookup, now))
