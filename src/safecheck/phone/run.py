@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from safecheck.core.entries import Entry, Hit
@@ -81,27 +81,11 @@ class RecordedAdb:
     def __init__(self, adb: Adb | None) -> None:
         self._adb = adb
         self._answers: dict[tuple[str, ...], ShellResult | AdbError] = {}
-        self._batches: dict[tuple[str, ...], list[ShellResult | None] | AdbError] = {}
 
     def replay(self) -> RecordedAdb:
         again = RecordedAdb(None)
-        again._answers, again._batches = self._answers, self._batches
+        again._answers = self._answers
         return again
-
-    def batch(self, serial: str, commands: Sequence[tuple[str, ...]]) -> list[ShellResult | None]:
-        key = ("batch", serial, *("\0".join(c) for c in commands))
-        if self._adb is None:
-            answer = self._batches[key]
-            if isinstance(answer, AdbError):
-                raise answer
-            return answer
-        try:
-            results = self._adb.batch(serial, commands)
-        except AdbError as exc:
-            self._batches[key] = exc
-            raise
-        self._batches[key] = results
-        return results
 
     def shell(self, serial: str, *args: str) -> ShellResult:
         key = ("shell", serial, *args)

@@ -3,7 +3,7 @@ job of `safecheck.phone.android.analysis`. Only allow-listed, read-only adb comm
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Protocol
@@ -112,14 +112,9 @@ class _Area:
 
 
 class PhoneShell(Protocol):
-    """What the checks ask of adb: shell commands on one phone, alone or in a batch (an Adb,
-    or a recording of one)."""
+    """What the checks ask of adb: one shell command on one phone (an Adb, or a recording)."""
 
     def shell(self, serial: str, *args: str) -> ShellResult: ...
-
-    def batch(
-        self, serial: str, commands: Sequence[tuple[str, ...]]
-    ) -> list[ShellResult | None]: ...
 
 
 class _Session:
