@@ -19,7 +19,6 @@ import typer.main
 from typer.core import TyperCommand, TyperGroup
 
 from safecheck import __version__
-from safecheck.cli import checkup as checkup_flow
 from safecheck.cli.common import (
     HELP,
     ReportLangOption,
@@ -202,6 +201,9 @@ def _checkup(
     with handled_errors():
         check_language(lang)
         check_language(options.report_lang)
+        # the checkup's code loads when it runs: `--help` and the other commands never need it
+        from safecheck.cli import checkup as checkup_flow  # noqa: PLC0415
+
         checkup_flow.run(
             choose_language(lang), country, advocate, answers, checklists, scan, options
         )
