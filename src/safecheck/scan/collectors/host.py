@@ -134,6 +134,11 @@ class Host:
     # --- paths -------------------------------------------------------------------------
     def resolve(self, path: str) -> Path:
         """The real location of an inspected-system path, never outside the root."""
+        return Path(self._real(path))
+
+    def _real(self, path: str) -> str:
+        """`resolve` as a string: what the reading methods below pass to the os module, so
+        that no path object is built for each of a scan's tens of thousands of paths."""
         if "\0" in path:  # read from a file (sshd_config, TryExec=...): os calls would raise
             raise ReadError(path, ReadProblem.MISSING, "NUL character in the path")
         # Plain strings, not pathlib: this runs for every path of a scan (measured 24 -> 11 us
@@ -176,22 +181,21 @@ class Host:
             if target.startswith("/"):
                 resolved, prefixes = [], []
             parts.extend(p for p in reversed(target.split("/")) if p and p != ".")
-        # one string to parse instead of every part again (a third of this function's time)
-        return Path(prefixes[-1]) if prefixes else self.root
+        return prefixes[-1] if prefixes else os.fspath(self.root)
 
     # --- reading -----------------------------------------------------------------------
     def lstat(self, path: str) -> os.stat_result | None:
         """The entry itself (a link is not followed), or None when it is not there."""
         parent, _, name = path.rstrip("/").rpartition("/")
         try:
-            real = self.resolve(parent or "/") / name
-            return os.lstat(real)
+            real = self._real(parent or "/").rstrip("/\\")
+            return os.lstat(f"{real}/{name}")
         except (OSError, ReadError, ValueError):  # ValueError: a NUL character in `name`
             return None
 
     def stat(self, path: str) -> os.stat_result | None:
         try:
-            return os.stat(self.resolve(path))
+            return os.stat(self._real(path))
         except (OSError, ReadError):
             return None
 
@@ -228,7 +232,7 @@ class Host:
     def _chunks(
         self, path: str, limit: int, whole_limit: int | None, size: int = 1 << 20
     ) -> Iterator[bytes]:
-        real = self.resolve(path)
+        real = self._real(path)
         try:
             info = os.stat(real)
         except OSError as exc:
@@ -268,7 +272,7 @@ class Host:
 
     def list_dir(self, path: str) -> list[DirEntry]:
         """The entries of a folder, sorted by name; a missing folder gives an empty list."""
-        real = self.resolve(path)
+        real = self._real(path)
         try:
             with os.scandir(real) as scan:
                 raw = list(scan)
