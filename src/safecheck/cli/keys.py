@@ -37,7 +37,7 @@ class Keys:
         """Lower case as the language writes it (Turkish I/ı, İ/i); the Arabic question mark
         is the "?" key."""
         text = text.strip().replace("\u061f", "?")
-        if self.lang in ("tr", "az"):
+        if self.lang == "tr":
             text = text.replace("I", "\u0131").replace("\u0130", "i")
         return text.lower()
 

@@ -221,7 +221,7 @@ def read_chosen_phone(
     if choice.iphone:
         return _read_iphone(t, console, serial, redact, choice.make_backup, password_file)
     if choice.android:
-        return read_phone_reading(t, console, serial, adb_path, redact)[0], "phone.reminder"
+        return read_android(t, console, serial, adb_path, redact), "phone.reminder"
     adb = Adb(SubprocessRunner(search_path=search_path(adb_path)), timeout=ADB_TIMEOUT)
     try:
         androids, android_why = adb.devices(), ""
@@ -235,7 +235,7 @@ def read_chosen_phone(
     if iphones:
         return _read_iphone(t, console, serial, redact, None, password_file)
     if androids:  # ready or not: read_phone says what to do about a phone that is not ready
-        return read_phone_reading(t, console, serial, adb_path, redact)[0], "phone.reminder"
+        return read_android(t, console, serial, adb_path, redact), "phone.reminder"
     raise UsageError(
         t(
             "phone.nothing_connected",
@@ -260,28 +260,15 @@ def _read_iphone(
     return report, "iphone.reminder"
 
 
-def read_phone(
+def read_android(
     t: Translator,
     console: Console,
     serial: str | None,
     adb_path: Path | None,
     redact: bool = True,
-) -> tuple[Report, Device]:
-    """Find the phone (asking which on a terminal when several are ready) and read it.
-
-    Shared by `safecheck phone` and `safecheck case phone`."""
-    reading, device = read_phone_reading(t, console, serial, adb_path, redact)
-    return reading(t), device
-
-
-def read_phone_reading(
-    t: Translator,
-    console: Console,
-    serial: str | None,
-    adb_path: Path | None,
-    redact: bool = True,
-) -> tuple[Callable[[Translator], Report], Device]:
-    """`read_phone`, the report to be written in any language."""
+) -> Callable[[Translator], Report]:
+    """Find the Android phone (asking which on a terminal when several are ready) and read
+    it; the result writes the report in any language."""
     console.print(t("phone.read_only"), markup=False)
     adb = Adb(SubprocessRunner(search_path=search_path(adb_path)), timeout=ADB_TIMEOUT)
     try:
@@ -298,7 +285,7 @@ def read_phone_reading(
     reading = read_phone_check(
         adb, device.serial, lookup, redact_accounts=redact, indicators_version=version
     )
-    return reading, device
+    return reading
 
 
 def offer_phone_check(

@@ -88,7 +88,7 @@ class RecordedAdb:
         return again
 
     def shell(self, serial: str, *args: str) -> ShellResult:
-        key = ("shell", serial, *args)
+        key = (serial, *args)
         if self._adb is None:  # replaying: the same answer, or the same failure, again
             answer = self._answers[key]
             if isinstance(answer, AdbError):

@@ -173,10 +173,6 @@ class Translator:
     def rtl(self) -> bool:
         return self.lang in RTL_LANGUAGES
 
-    @property
-    def direction(self) -> str:
-        return "rtl" if self.rtl else "ltr"
-
     def __call__(self, key: str, **values: object) -> str:
         message = self._messages[key]
         if isinstance(message, Plural):
@@ -217,10 +213,6 @@ class Translator:
         if english and self.lang not in REQUIRED_LANGUAGES:
             return data_translations(self.lang).get(english.strip())
         return None
-
-    def has(self, text: LocalizedText) -> bool:
-        """Whether a data text exists in this language (else `pick` falls back)."""
-        return self._own(text) is not None
 
     def pick(self, text: LocalizedText) -> str:
         """The text of a data file (checklist, rules, contacts) in this language: inline in the

@@ -18,7 +18,6 @@ import re
 import sqlite3
 import stat
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -342,14 +341,3 @@ def _uid_value(value: object, objects: list[Any]) -> int | None:
     if isinstance(ref, int) and 0 <= ref < len(objects):
         return ref
     return None
-
-
-def each_file(
-    backup: Backup, rows: list[BackupFile], max_bytes: int
-) -> Iterator[tuple[BackupFile, bytes | BackupFileError]]:
-    """Each row with its content, or the reason it could not be read."""
-    for row in rows:
-        try:
-            yield row, backup.read(row, max_bytes)
-        except BackupFileError as exc:
-            yield row, exc
