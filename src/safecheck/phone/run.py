@@ -10,11 +10,9 @@ from safecheck.core.i18n import Translator
 from safecheck.phone.android.adb import Adb, AdbError, ShellResult
 from safecheck.phone.android.analysis import judge_phone
 from safecheck.phone.android.checks import DEVICE, Clock, check_phone
-from safecheck.phone.coverage import CheckRow, coverage_row
+from safecheck.phone.coverage import phone_report
 from safecheck.phone.match import IndicatorsLookup
-from safecheck.report.findings import findings_from_hits
-from safecheck.report.model import Metadata, Report
-from safecheck.report.rules import load_rules, rules_version
+from safecheck.report.model import Report
 
 
 def run_phone_check(
@@ -60,17 +58,9 @@ def read_phone_check(
         hits: list[Hit] = []
         for entry in entries:
             hits.extend(judge_phone(entry))
-        return _report(
-            t,
-            now,
-            entries,
-            rows,
-            hits,
-            serial,
-            redact_accounts,
-            indicators_lookup is not None,
-            indicators_version,
-        )
+        host = _host(t, entries, serial, redact_accounts)
+        version = indicators_version if indicators_lookup is not None else None
+        return phone_report(t, now, hits, rows, host, version)
 
     return report
 
@@ -103,18 +93,10 @@ class RecordedAdb:
         return result
 
 
-def _report(
-    t: Translator,
-    now: datetime,
-    entries: list[Entry],
-    rows: list[CheckRow],
-    hits: list[Hit],
-    serial: str,
-    redact_accounts: bool,
-    with_indicators: bool,
-    indicators_version: str,
-) -> Report:
-    findings = findings_from_hits(hits, load_rules(), t, lambda _program: None)
+def _host(
+    t: Translator, entries: list[Entry], serial: str, redact_accounts: bool
+) -> dict[str, str | bool | int]:
+    """What the report says was inspected: the phone's model, Android version, patch level."""
     device = next((e for e in entries if e.collector == DEVICE and e.name != "clock"), None)
     clock_entry = next((e for e in entries if e.collector == DEVICE and e.name == "clock"), None)
     shown_model = device.name if device is not None else "?"
@@ -137,14 +119,4 @@ def _report(
         host.setdefault("security_patch", "unknown")  # a blank patch level is not a date
     if clock_entry is not None:
         host["clock_offset_seconds"] = clock_entry.detail("clock_offset") or ""
-    versions = {"rules": rules_version()}
-    if with_indicators:
-        versions["indicators"] = indicators_version or "installed"
-    metadata = Metadata.of_run(now, t.lang, versions, host=host)
-    return Report(
-        metadata=metadata,
-        findings=tuple(findings),
-        answers=(),
-        risks=(),
-        coverage=tuple(coverage_row(row, t) for row in rows),
-    )
+    return host

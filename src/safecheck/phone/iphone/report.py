@@ -12,7 +12,7 @@ from pathlib import Path
 
 from safecheck.core.entries import Entry, Hit
 from safecheck.core.i18n import Translator
-from safecheck.phone.coverage import coverage_row
+from safecheck.phone.coverage import phone_report
 from safecheck.phone.iphone.analysis import judge_iphone
 from safecheck.phone.iphone.backup import open_backup
 from safecheck.phone.iphone.backup_facts import read_backup_facts
@@ -20,9 +20,7 @@ from safecheck.phone.iphone.checks import check_iphone
 from safecheck.phone.iphone.facts import IPhoneFacts
 from safecheck.phone.iphone.live import IPhoneConnection, read_live_facts
 from safecheck.phone.match import IndicatorsLookup
-from safecheck.report.findings import findings_from_hits
-from safecheck.report.model import Metadata, Report
-from safecheck.report.rules import load_rules, rules_version
+from safecheck.report.model import Report
 
 Clock = Callable[[], datetime]
 
@@ -72,7 +70,7 @@ def read_iphone_backup(
             t,
             bundle_lookup,
             domain_lookup,
-            lambda: moment,
+            moment,
             redact,
             indicators_version,
             where,
@@ -109,7 +107,7 @@ def read_iphone_live(
         t,
         bundle_lookup,
         None,
-        lambda: moment,
+        moment,
         redact,
         indicators_version,
         t("iphone.inspected_live"),
@@ -121,31 +119,19 @@ def iphone_report(
     t: Translator,
     bundle_lookup: IndicatorsLookup | None,
     domain_lookup: IndicatorsLookup | None,
-    clock: Clock,
+    now: datetime,
     redact: bool,
     indicators_version: str,
     where: str,
     encrypted: bool | None = None,
 ) -> Report:
-    now = clock()
     entries, rows = check_iphone(facts, bundle_lookup, domain_lookup, redact, t)
     hits: list[Hit] = []
     for entry in entries:
         hits.extend(judge_iphone(entry))
-    findings = findings_from_hits(hits, load_rules(), t, lambda _program: None)
-    versions = {"rules": rules_version()}
-    if bundle_lookup is not None:
-        versions["indicators"] = indicators_version or "installed"
-    metadata = Metadata.of_run(
-        now, t.lang, versions, host=_host(facts, entries, where, redact, encrypted)
-    )
-    return Report(
-        metadata=metadata,
-        findings=tuple(findings),
-        answers=(),
-        risks=(),
-        coverage=tuple(coverage_row(row, t) for row in rows),
-    )
+    host = _host(facts, entries, where, redact, encrypted)
+    version = indicators_version if bundle_lookup is not None else None
+    return phone_report(t, now, hits, rows, host, version)
 
 
 def _host(
