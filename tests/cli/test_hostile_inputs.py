@@ -4,16 +4,19 @@ report with a number of thousands of digits is a data error (exit 2), not an int
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
 from paths import FIXTURES
 from safecheck.cli.app import app
-from safecheck.core.errors import DataError
+from safecheck.cli.common import print_problems
+from safecheck.core.errors import DataError, Problem
 from safecheck.core.fileio import read_regular
 from safecheck.report.jsonio import parse_report
 
@@ -65,3 +68,12 @@ def test_a_number_of_thousands_of_digits_is_a_data_error(tmp_path: Path) -> None
     report.write_text(json.dumps({"x": 1})[:-1] + ', "n": ' + "7" * 6000 + "}", encoding="utf-8")
     code, out = invoke("report", str(report))
     assert code == 2, out
+
+
+def test_problems_of_a_handed_file_cannot_drive_the_terminal() -> None:
+    out = io.StringIO()
+    problem = Problem("/media/usb/stalkerware.yaml", 1, 1, "bad name \x1b]0;owned\x07\x1b[2J")
+    print_problems(Console(file=out, width=200), DataError([problem]))
+    shown = out.getvalue()
+    assert "\x1b" not in shown and "\x07" not in shown
+    assert "\\x1b" in shown and "stalkerware.yaml:1:1" in shown

@@ -175,6 +175,15 @@ def check_language(option: str | None) -> None:
         raise UsageError(HELP("error.bad_language", languages=", ".join(LANGUAGES)))
 
 
+def print_problems(console: Console, error: DataError, style: str | None = None) -> None:
+    """The problems of a data file, one a line. A file handed over (an indicator list on a USB
+    stick) may have been written to attack the screen: its text is shown, never obeyed."""
+    from safecheck.report.render.common import visible  # noqa: PLC0415 - only on an error
+
+    for problem in error.problems:
+        console.print(visible(str(problem)), markup=False, style=style)
+
+
 @contextmanager
 def handled_errors() -> Iterator[None]:
     """Our errors become a message and an exit code, never a traceback."""
@@ -184,9 +193,7 @@ def handled_errors() -> Iterator[None]:
     except QuickExit:
         quick_exit()
     except DataError as exc:
-        console = err_console()
-        for problem in exc.problems:
-            console.print(str(problem), markup=False)
+        print_problems(err_console(), exc)
         raise typer.Exit(int(exc.exit_code)) from None
     except SafecheckError as exc:
         t = error_translator()

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console
 
+from safecheck.cli.common import print_problems
 from safecheck.core.errors import DataError, QuickExit, UsageError
 from safecheck.core.fileio import read_regular
 from safecheck.core.i18n import Translator
@@ -50,9 +51,9 @@ def password_from_file(path: Path, t: Translator) -> str:
         reason = exc.strerror or type(exc).__name__
         raise UsageError(t("iphone.backup.password_file_bad", reason=reason, file=shown)) from None
     if len(data) > MAX_PASSWORD_FILE:
-        raise UsageError(t("iphone.backup.password_file_bad", reason="> 4 KiB", file=shown))
-    text = data.decode("utf-8", errors="replace")
-    first = text.splitlines()[0] if text.splitlines() else ""
+        raise UsageError(t("iphone.backup.password_file_long", file=shown))
+    lines = data.decode("utf-8", errors="replace").splitlines()
+    first = lines[0] if lines else ""
     if not first:
         raise UsageError(t("iphone.backup.password_file_empty", file=shown))
     return first
@@ -64,8 +65,7 @@ def _indicators(console: Console) -> Lookups:
     try:
         return installed_iphone_lookups()
     except DataError as exc:  # a damaged list: said, then the other checks still run
-        for problem in exc.problems:
-            console.print(visible(str(problem)), markup=False, style="yellow")
+        print_problems(console, exc, style="yellow")
         return None, None, ""
 
 

@@ -16,6 +16,7 @@ from safecheck.cli.common import (
     ReportLangOption,
     err_console,
     handled_errors,
+    print_problems,
     report_translator,
     translator,
 )
@@ -47,9 +48,7 @@ def installed_indicators() -> tuple[IndicatorsLookup | None, str]:
     try:
         return installed_package_lookup()
     except DataError as exc:
-        console = err_console()
-        for problem in exc.problems:
-            console.print(visible(str(problem)), markup=False, style="yellow")
+        print_problems(err_console(), exc, style="yellow")
         return None, ""
 
 

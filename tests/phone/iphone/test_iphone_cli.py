@@ -103,7 +103,13 @@ def test_a_wrong_password_file_is_a_clear_error(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("content", "expected"), [(b"", "is empty"), (b"\n\n", "is empty"), (None, "cannot be read")]
+    ("content", "expected"),
+    [
+        (b"", "is empty"),
+        (b"\n\n", "is empty"),
+        (None, "cannot be read"),
+        (b"x" * 5000, "longer than a password"),
+    ],
 )
 def test_a_bad_password_file(tmp_path: Path, content: bytes | None, expected: str) -> None:
     folder = spied_backup(tmp_path / "backup", tmp_path, password=PASSWORD)
