@@ -116,14 +116,13 @@ class WmiCollector:
         shown = windows_display(path)
         for consumer in found.consumers:
             for run in consumer.runs[:MAX_RUNS]:
-                command = run if consumer.kind == COMMAND_LINE else None
+                # no date: the repository file changes with any WMI activity, not with this
                 reader.add_entry(
                     "wmi-consumer",
                     shown,
                     consumer.name,
                     command=run,
-                    program=program_of(command) if command else None,
-                    modified=host.modified(path),
+                    program=program_of(run) if consumer.kind == COMMAND_LINE else None,
                     details=(("class", consumer.kind), ("searched", "keyword")),
                 )
         if found.cut or seen >= MAX_REPOSITORY_BYTES:
