@@ -294,10 +294,6 @@ def _line_matches(
         found = pattern.search(line)
         if found:
             yield ScriptMatch(rule, number, _evidence(found.group(0)))
-    if is_tool is not None and _QUIET.search(line):
-        tools = tuple(p for p in programs_in(line) if is_tool(p))
-        if tools:
-            yield ScriptMatch(SILENT_TOOL, number, _evidence(line.strip()), tools)
     if _POWERSHELL.search(line):
         for encoded in _ENCODED.finditer(line):
             decoded = decode_powershell(encoded.group(1))
@@ -309,6 +305,13 @@ def _line_matches(
                     if not evidence.startswith("decoded: "):
                         evidence = _evidence(f"decoded: {evidence}")
                     yield ScriptMatch(inner.rule, number, evidence)
+
+
+def _silent_match(line: str, number: int, is_tool: IsTool) -> ScriptMatch | None:
+    if not _QUIET.search(line):
+        return None
+    tools = tuple(p for p in programs_in(line) if is_tool(p))
+    return ScriptMatch(SILENT_TOOL, number, _evidence(line.strip()), tools) if tools else None
 
 
 def lines_with(text: str, words: tuple[str, ...]) -> list[tuple[int, str]]:
@@ -342,8 +345,14 @@ def _analyse(text: str, depth: int, is_tool: IsTool | None) -> list[ScriptMatch]
             stripped = raw.lstrip()
             if stripped.startswith(_COMMENTS) or stripped[:4].lower() == "rem ":
                 continue  # a comment runs nothing
+            lower = raw.lower()
+            # a line found only for a quiet word ("> /dev/null") is not judged by every rule
+            judged = any(word in lower for word in TRIGGERS)
+            quiet = is_tool is not None and any(word in lower for word in QUIET_WORDS)
             for window in _windows(raw):
-                for match in _line_matches(window, number, depth, is_tool):
+                matches = list(_line_matches(window, number, depth, is_tool)) if judged else []
+                silent = _silent_match(window, number, is_tool) if quiet and is_tool else None
+                for match in (*matches, *([silent] if silent else [])):
                     found.setdefault((number, match.rule), match)  # one per rule and line
             if len(found) >= MAX_MATCHES:
                 break
