@@ -289,3 +289,22 @@ def test_the_checkup_says_how_to_check_an_iphone_when_none_is_connected(
     quiet = console()
     assert checkup.offer_phone(Translator("en"), quiet, iphone_questions=False) is None
     assert quiet.file.getvalue() == ""  # type: ignore[attr-defined]
+
+
+def test_no_usbmuxd_service_is_said_not_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    no_android(monkeypatch)
+    usb_iphones(monkeypatch, [])
+    failing = types.ModuleType("pymobiledevice3.usbmux")
+
+    class ConnectionFailedToUsbmuxdError(Exception):
+        pass
+
+    async def list_devices() -> list[Any]:
+        raise ConnectionFailedToUsbmuxdError("Failed to connect to usbmuxd socket")
+
+    failing.list_devices = list_devices  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "pymobiledevice3.usbmux", failing)
+    code, _out, err = run()
+    assert code == 2
+    assert "talks to iPhones over USB is not running" in err
+    assert "Traceback" not in err
