@@ -53,6 +53,21 @@ _GLUE = (
 )
 
 
+def _wrap_paragraph(paragraph: str, lead: str, indent: str) -> list[str]:
+    glued = paragraph.replace(_KEEP, " ")
+    for pattern in _GLUE:
+        glued = pattern.sub(_KEEP, glued)
+    wrapped = textwrap.wrap(
+        glued,
+        WIDTH,
+        initial_indent=lead,
+        subsequent_indent=indent,
+        break_long_words=True,
+        break_on_hyphens=False,
+    )
+    return [line.replace(_KEEP, " ") for line in wrapped]
+
+
 class _Writer:
     """Lines of at most WIDTH columns; every string passes through `visible` (and `to_ascii`)."""
 
@@ -60,6 +75,9 @@ class _Writer:
         self.t = t
         self.ascii_only = ascii_only
         self.lines: list[str] = []
+        # A large report repeats its paragraphs (the same rule's explanation and steps under
+        # each of its findings): each distinct paragraph is wrapped once.
+        self._wrapped: dict[tuple[str, str, str], list[str]] = {}
 
     def s(self, text: str) -> str:
         text = visible(text)
@@ -72,18 +90,11 @@ class _Writer:
             if not paragraph.strip():
                 self.lines.append("")
                 continue
-            glued = paragraph.replace(_KEEP, " ")
-            for pattern in _GLUE:
-                glued = pattern.sub(_KEEP, glued)
-            wrapped = textwrap.wrap(
-                glued,
-                WIDTH,
-                initial_indent=lead,
-                subsequent_indent=indent,
-                break_long_words=True,
-                break_on_hyphens=False,
-            )
-            self.lines.extend(line.replace(_KEEP, " ") for line in wrapped)
+            key = (paragraph, lead, indent)
+            wrapped = self._wrapped.get(key)
+            if wrapped is None:
+                wrapped = self._wrapped[key] = _wrap_paragraph(paragraph, lead, indent)
+            self.lines.extend(wrapped)
             lead = indent
 
     def blank(self) -> None:
