@@ -54,6 +54,24 @@ def test_version_and_help_load_no_heavy_module() -> None:
         assert not [name for name in HEAVY if name in loaded], args
 
 
+HELP_SCREEN_NEEDS_NONE_OF = (
+    "typer.rich_utils",  # typer's help: Markdown, syntax highlighting and tracebacks
+    "rich.markdown",
+    "markdown_it",
+    "pygments",
+    "rich.traceback",
+    "safecheck.report.jsonio",  # writing a report: only when one is written
+    "secrets",
+)
+
+
+def test_help_screens_load_no_markdown_nor_report_writing() -> None:
+    for args in (("--help",), ("scan", "--help"), ("checkup", "--help"), ("languages", "-h")):
+        loaded = loaded_by(*args)
+        assert "safecheck.cli.help_screen" in loaded  # the probe drew our help screen
+        assert not [name for name in HELP_SCREEN_NEEDS_NONE_OF if name in loaded], args
+
+
 def test_version_alone_loads_no_command_line_library() -> None:
     loaded = loaded_by("--version")
     assert "safecheck.cli.entry" in loaded  # the probe did run the entry point

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 import typer
 import typer.main
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperGroup
 
 from safecheck import __version__
 from safecheck.cli.common import (
@@ -28,6 +28,7 @@ from safecheck.cli.common import (
     handled_errors,
     languages_text,
 )
+from safecheck.cli.help_screen import HelpCommand, HelpGroup, print_help
 from safecheck.cli.output import OutputOptions
 from safecheck.core.i18n import DEFAULT_LANGUAGE, Translator, language_from_environment
 from safecheck.report.render.formats import ReportFormat
@@ -38,7 +39,7 @@ def _command(module: str, function: str, name: str) -> Callable[[], Any]:
 
     def make() -> Any:
         single = typer.Typer(add_completion=False)
-        single.command(name, help=HELP(f"help.{name}"))(
+        single.command(name, help=HELP(f"help.{name}"), cls=HelpCommand)(
             getattr(importlib.import_module(module), function)
         )
         return typer.main.get_command(single)
@@ -51,8 +52,10 @@ def _group(module: str, name: str) -> Callable[[], Any]:
 
     def make() -> Any:
         sub_app = importlib.import_module(module).app
+        for info in sub_app.registered_commands:  # every help screen is ours (help_screen.py)
+            info.cls = HelpCommand
         return typer.main.get_group_from_info(
-            typer.models.TyperInfo(sub_app, name=name),
+            typer.models.TyperInfo(sub_app, name=name, cls=HelpGroup),
             pretty_exceptions_short=sub_app.pretty_exceptions_short,
             suggest_commands=sub_app.suggest_commands,
             rich_markup_mode=sub_app.rich_markup_mode,
@@ -101,7 +104,7 @@ class _LazyCommands(MutableMapping[str, Any]):
                 raise KeyError(name)
             make, help_key, is_group = lazy
             if self.listing:
-                kind = TyperGroup if is_group else TyperCommand
+                kind = HelpGroup if is_group else HelpCommand
                 return kind(name=name, help=HELP(help_key))
             self.made[name] = make()
         return self.made[name]
@@ -132,7 +135,7 @@ class _LazyGroup(TyperGroup):
     def format_help(self, ctx: Any, formatter: Any) -> None:
         self.lazy.listing = True
         try:
-            super().format_help(ctx, formatter)
+            print_help(self, ctx, HELP)
         finally:
             self.lazy.listing = False
 
@@ -147,7 +150,7 @@ app = typer.Typer(
 )
 
 
-@app.command("languages", help=HELP("help.languages"))
+@app.command("languages", help=HELP("help.languages"), cls=HelpCommand)
 def languages(
     lang: Annotated[str | None, typer.Option("--lang", help=HELP("help.option.lang"))] = None,
 ) -> None:
@@ -240,7 +243,7 @@ def root(
         check_language(lang)
 
 
-@app.command("checkup", help=HELP("help.checkup"))
+@app.command("checkup", help=HELP("help.checkup"), cls=HelpCommand)
 def checkup(
     lang: LangOption = None,
     country: CountryOption = "FR",

@@ -21,7 +21,6 @@ import errno
 import json
 import os
 import re
-import secrets
 import stat
 import sys
 import tempfile
@@ -158,6 +157,8 @@ def _write_all(fd: int, data: bytes) -> None:
 
 
 def _temp_name(folder: Path) -> Path:
+    import secrets  # noqa: PLC0415 - hmac and OpenSSL's hashes: only when a file is written
+
     return folder / f"{TEMP_PREFIX}{secrets.token_hex(4)}{TEMP_SUFFIX}"
 
 
