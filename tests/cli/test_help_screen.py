@@ -4,6 +4,7 @@ help texts never read as markup."""
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import subprocess
@@ -13,11 +14,14 @@ from typing import Any
 import pytest
 import typer
 import typer.main
+from rich.console import Console
+from typer import Context
 from typer.testing import CliRunner
 
 from safecheck.cli.app import LAZY_COMMANDS, app
 from safecheck.cli.common import HELP
-from safecheck.cli.help_screen import HelpCommand, HelpGroup
+from safecheck.cli.help_screen import HelpCommand, HelpGroup, help_screen
+from safecheck.core.i18n import LANGUAGES, Translator
 
 ESCAPE = "\x1b["
 
@@ -78,16 +82,22 @@ def test_every_help_shows_every_option_argument_and_command(path: tuple[str, ...
         assert re.search(rf"^│ {re.escape(name)} ", out, re.MULTILINE), name
     if hasattr(command, "commands"):
         assert HELP("help.screen.commands") in out
+    assert "--help, -h" in out
+    assert HELP("help.option.help") in out
+    assert "Show this message and exit." not in out  # click's own words: not ours
 
 
 def test_defaults_are_shown_as_before() -> None:
     out = show_help()
     assert HELP("help.screen.default", value="FR") in out  # --country
     assert HELP("help.screen.default", value="text") in out  # --format
-    assert HELP("help.screen.help_option") in out
+    assert HELP("help.option.help") in out
     note = show_help("case", "note")
     assert HELP("help.screen.default", value="consultant") in note  # --client/--consultant
     assert "[default: False]" not in out  # a flag's absence is its default
+    report = show_help("report")
+    assert HELP("help.screen.required") in report  # the report file
+    assert "[FILE]" in report  # an optional argument in brackets
 
 
 def test_the_root_lists_commands_without_loading_them() -> None:
@@ -115,7 +125,7 @@ def test_headings_are_in_the_help_language() -> None:
     assert "─ Commandes ─" in out and "─ Options ─" in out
     assert "[par défaut : FR]" in out
     assert "Afficher cette aide et quitter." in out
-    assert "Show this message" not in out and "Usage:" not in out and "[default" not in out
+    assert "Show this" not in out and "Usage:" not in out and "[default" not in out
     out = run_safecheck("case", "new", "--lang", "fr", "--help").stdout
     assert "─ Arguments ─" in out and "[obligatoire]" in out and "[required]" not in out
     out = run_safecheck("--lang", "es", "scan", "--help").stdout
@@ -182,3 +192,26 @@ def test_a_usage_error_is_still_said_plainly() -> None:
     assert done.returncode == 2
     assert "--bogus" in done.stderr and "Traceback" not in done.stderr
     assert done.stdout == ""
+
+
+def test_help_screens_are_in_the_lang_language() -> None:
+    for lang in LANGUAGES:
+        t = Translator(lang)
+        done = run_safecheck("--lang", lang, "case", "note", "--help")
+        assert done.returncode == 0, done.stderr
+        for key in ("usage", "arguments", "options"):
+            assert t(f"help.screen.{key}") in done.stdout, (lang, key)
+        assert t("help.option.help") in done.stdout
+        assert t("help.screen.required") in done.stdout
+        assert t("help.screen.default", value="consultant") in done.stdout
+
+
+def test_help_screen_in_any_language_and_as_written() -> None:
+    # square brackets in a help text are words, not rich markup
+    command = HelpCommand(name="demo", help="Use [red]this[/red] as [bold]written[/].")
+    console = Console(width=100, record=True, file=io.StringIO())
+    with Context(command, info_name="demo") as ctx:
+        console.print(help_screen(command, ctx, Translator("fr")))
+    text = console.export_text()
+    assert "Use [red]this[/red] as [bold]written[/]." in text
+    assert "Utilisation : demo [OPTIONS]" in text and "Afficher cette aide et quitter." in text

@@ -58,7 +58,14 @@ def test_version_and_help_load_no_heavy_module() -> None:
 
 # typer's own help screen and what it imports (Markdown, Syntax, Traceback, Columns): the help is
 # ours (cli/help_screen.py), written with the panels and tables the checkup loads anyway
-TYPER_HELP = ("typer.rich_utils", "rich.markdown", "markdown_it", "pygments", "rich.syntax")
+TYPER_HELP = (
+    "typer.rich_utils",
+    "rich.markdown",
+    "markdown_it",
+    "pygments",
+    "rich.syntax",
+    "rich.traceback",
+)
 # what only writing a file or a report needs
 WRITING = ("secrets", "hmac", "tempfile", "getpass", "safecheck.report.jsonio")
 
@@ -73,6 +80,7 @@ WRITING = ("secrets", "hmac", "tempfile", "getpass", "safecheck.report.jsonio")
         ("case", "--help"),
         ("case", "new", "--help"),
         ("catalog", "list", "--help"),
+        ("languages", "-h"),
     ],
 )
 def test_help_is_ours_not_typers(args: tuple[str, ...]) -> None:

@@ -117,7 +117,7 @@ class _LazyCommands(MutableMapping[str, Any]):
                 raise KeyError(name)
             make, help_key, is_group = lazy
             if self.listing:
-                kind = TyperGroup if is_group else TyperCommand
+                kind = HelpGroup if is_group else HelpCommand
                 return kind(name=name, help=HELP(help_key))
             self.made[name] = make()
         return self.made[name]

@@ -26,6 +26,7 @@ from rich.text import Text
 from typer.core import TyperCommand, TyperGroup
 
 from safecheck.cli.common import HELP
+from safecheck.core.i18n import Translator
 
 # The colours of typer's screen, so that the help looks as it always did.
 USAGE_STYLE = "bold"
@@ -101,25 +102,25 @@ def _value_text(param: Any, ctx: Any) -> str:
     return str(_compatible(param.make_metavar, ctx) or "")
 
 
-def _param_help(param: Any, ctx: Any) -> Text:
+def _param_help(param: Any, ctx: Any, t: Translator) -> Text:
     if param.name == "help" and not _is_argument(param):
-        text = HELP("help.screen.help_option")  # click's own option, said in the help language
+        text = t("help.option.help")  # click's own option, said in the help language
     else:
         text = " ".join(_paragraphs(getattr(param, "help", None)))
     shown = _prose(text)
     notes = []
     default = _default_text(param, ctx)
     if default is not None:
-        notes.append(Text(HELP("help.screen.default", value=default), style=NOTE_STYLE))
+        notes.append(Text(t("help.screen.default", value=default), style=NOTE_STYLE))
     if param.required:
-        notes.append(Text(HELP("help.screen.required"), style=REQUIRED_NOTE_STYLE))
+        notes.append(Text(t("help.screen.required"), style=REQUIRED_NOTE_STYLE))
     for note in notes:
         shown.append("\n" if shown.plain else "")
         shown.append_text(note)
     return shown
 
 
-def _param_row(param: Any, ctx: Any) -> list[Text]:
+def _param_row(param: Any, ctx: Any, t: Translator) -> list[Text]:
     """required mark, names (long, short, negative: `--output, -o`, `--scan / --no-scan`),
     value, help. One cell for the names: the screen draws in a third less time."""
     if _is_argument(param):
@@ -136,7 +137,7 @@ def _param_row(param: Any, ctx: Any) -> list[Text]:
         Text("*" if param.required else "", style=REQUIRED_STYLE),
         names,
         Text(_value_text(param, ctx), style=VALUE_STYLE),
-        _param_help(param, ctx),
+        _param_help(param, ctx, t),
     ]
 
 
@@ -181,23 +182,23 @@ def _panel(title: str, body: RenderableType) -> Panel:
     return Panel(body, title=Text(title), title_align="left", border_style=BORDER_STYLE)
 
 
-def _param_panels(command: Any, ctx: Any) -> Iterable[Panel]:
+def _param_panels(command: Any, ctx: Any, t: Translator) -> Iterable[Panel]:
     """Arguments first, then options; a parameter with a `rich_help_panel` in its own panel."""
     panels: dict[tuple[bool, str], list[list[Text]]] = {}
-    arguments, options = HELP("help.screen.arguments"), HELP("help.screen.options")
+    arguments, options = t("help.screen.arguments"), t("help.screen.options")
     for param in command.get_params(ctx):
         if getattr(param, "hidden", False):
             continue
         argument = _is_argument(param)
         title = getattr(param, "rich_help_panel", None) or (arguments if argument else options)
-        panels.setdefault((not argument, title), []).append(_param_row(param, ctx))
+        panels.setdefault((not argument, title), []).append(_param_row(param, ctx, t))
     for (_is_option, title), rows in sorted(
         panels.items(), key=lambda item: (item[0][0], item[0][1] not in (arguments, options))
     ):
         yield _panel(title, _ParamTable(rows))
 
 
-def _command_panels(group: Any, ctx: Any) -> Iterable[Panel]:
+def _command_panels(group: Any, ctx: Any, t: Translator) -> Iterable[Panel]:
     """The group's commands with the first paragraph of each one's help, grouped by their
     `rich_help_panel`; the name column is as wide in every panel."""
     panels: dict[str, list[tuple[str, str]]] = {}
@@ -205,7 +206,7 @@ def _command_panels(group: Any, ctx: Any) -> Iterable[Panel]:
         command = group.get_command(ctx, name)
         if command is None or command.hidden:
             continue
-        title = getattr(command, "rich_help_panel", None) or HELP("help.screen.commands")
+        title = getattr(command, "rich_help_panel", None) or t("help.screen.commands")
         first = (_paragraphs(command.short_help or command.help) or [""])[0]
         panels.setdefault(title, []).append((command.name or name, first))
     width = max((len(name) for rows in panels.values() for name, _ in rows), default=0)
@@ -218,11 +219,12 @@ def _command_panels(group: Any, ctx: Any) -> Iterable[Panel]:
         yield _panel(title, table)
 
 
-def help_screen(command: Any, ctx: Any) -> Group:
-    """Everything `--help` shows for `command`, in the order typer showed it."""
+def help_screen(command: Any, ctx: Any, t: Translator) -> Group:
+    """Everything `--help` shows for `command` (a click command or group in context `ctx`), in
+    the order typer showed it, with the headings in `t`'s language."""
     pieces = " ".join(command.collect_usage_pieces(ctx))
     usage = Text.assemble(
-        (HELP("help.screen.usage") + " ", USAGE_LABEL_STYLE), f"{ctx.command_path} {pieces}"
+        (t("help.screen.usage") + " ", USAGE_LABEL_STYLE), f"{ctx.command_path} {pieces}"
     )
     parts: list[RenderableType] = [Padding(usage, 1, style=USAGE_STYLE)]
     paragraphs = _paragraphs(command.help)
@@ -232,29 +234,29 @@ def help_screen(command: Any, ctx: Any) -> Group:
             description.append("\n\n")
             description.append_text(_prose(rest, style="dim"))
         parts.append(Padding(description, (0, 1, 1, 1)))
-    parts.extend(_param_panels(command, ctx))
+    parts.extend(_param_panels(command, ctx, t))
     if isinstance(command, TyperGroup):
-        parts.extend(_command_panels(command, ctx))
+        parts.extend(_command_panels(command, ctx, t))
     if command.epilog:
         parts.append(Padding(_prose(" ".join(_paragraphs(command.epilog))), 1))
     return Group(*parts)
 
 
-def print_help(command: Any, ctx: Any) -> None:
+def print_help(command: Any, ctx: Any, t: Translator) -> None:
     """On standard output, coloured on a terminal (unless NO_COLOR), plain when piped, as wide
     as the terminal or COLUMNS."""
-    Console(highlight=False).print(help_screen(command, ctx))
+    Console(highlight=False).print(help_screen(command, ctx, t))
 
 
 class HelpCommand(TyperCommand):
     """A command whose --help is ours."""
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
-        print_help(self, ctx)
+        print_help(self, ctx, HELP)
 
 
 class HelpGroup(TyperGroup):
     """A group of commands whose --help is ours."""
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
-        print_help(self, ctx)
+        print_help(self, ctx, HELP)

@@ -1,9 +1,5 @@
 """Writing a report where the person asked: any format, optionally redacted or encrypted,
-with a warning before a folder others may see, and the integrity digest on screen.
-
-The guided checkup imports this module at start; what only writing a report needs (the JSON
-digest, redaction, the renderers, the file writer, getpass) loads when a report is written.
-"""
+with a warning before a folder others may see, and the integrity digest on screen."""
 
 from __future__ import annotations
 
@@ -21,6 +17,9 @@ from safecheck.report.render.formats import ReportFormat
 
 if TYPE_CHECKING:
     from safecheck.report.model import Report
+
+# The file writing, digest, redaction, rendering and getpass code is imported when a report is
+# written, not when the command line starts (`--help`, the checkup's first screen).
 
 
 @dataclass(frozen=True)
@@ -46,7 +45,7 @@ class OutputOptions:
 
 def ask_passphrase(t: Translator, console: Console) -> str:
     """Twice, never echoed, never on the command line."""
-    import getpass  # noqa: PLC0415
+    import getpass  # noqa: PLC0415 - see the top
 
     from safecheck.core import crypto  # noqa: PLC0415 - cryptography loads only to save
 
@@ -65,7 +64,7 @@ def ask_passphrase(t: Translator, console: Console) -> str:
 
 
 def exposed_warning(path: Path, t: Translator) -> str | None:
-    from safecheck.core.fileio import exposed_location  # noqa: PLC0415
+    from safecheck.core.fileio import exposed_location  # noqa: PLC0415 - see the top
 
     where = exposed_location(path.expanduser())
     if where is None:
@@ -80,7 +79,7 @@ def _to_standard_output(
     report: Report, text: str, t: Translator, options: OutputOptions, console: Console
 ) -> str:
     from safecheck.core import crypto  # noqa: PLC0415 - cryptography loads only to save
-    from safecheck.report.jsonio import report_digest  # noqa: PLC0415
+    from safecheck.report.jsonio import report_digest  # noqa: PLC0415 - see the top
 
     if options.encrypt or options.passphrase_file:
         passphrase = (
@@ -107,8 +106,7 @@ def write_report(
     `confirm` asks the person whether to go on after a warning; without it (scripted runs)
     the warning is printed and the file written, since the path was given on purpose.
     """
-    # what only writing a report needs loads here, not when the checkup starts
-    import getpass  # noqa: PLC0415
+    import getpass  # noqa: PLC0415 - see the top
     import platform  # noqa: PLC0415
 
     from safecheck.core import crypto  # noqa: PLC0415 - cryptography loads only to save

@@ -156,8 +156,7 @@ def _write_all(fd: int, data: bytes) -> None:
 
 
 def _temp_name(folder: Path) -> Path:
-    # secrets (hmac, hashlib) loads when a file is written, not at every start
-    import secrets  # noqa: PLC0415
+    import secrets  # noqa: PLC0415 - hmac and OpenSSL's hashes: only when a file is written
 
     return folder / f"{TEMP_PREFIX}{secrets.token_hex(4)}{TEMP_SUFFIX}"
 
