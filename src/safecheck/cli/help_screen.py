@@ -4,8 +4,9 @@ typer's own help screen (`typer.rich_utils`) imports rich's Markdown, Syntax, Tr
 Columns, with markdown-it and pygments, whatever the markup mode: about a third of the time
 `safecheck --help` took. This one shows the same content with the modules the guided checkup
 loads anyway (console, panel, table, text), and says its headings in the language of the help
-texts (`HELP`): the usage line, the description, the arguments and options (names, value,
-help, default, required) and, for a group, its commands, each in a panel.
+texts (`HELP`, the --lang or system language): the usage line, the description, the arguments
+and options (names, value, help, default, required) and, for a group, its commands, each in a
+panel.
 
 Usage errors (`safecheck scan --bogus`) are still written by typer.
 """
@@ -103,7 +104,7 @@ def _value_text(param: Any, ctx: Any) -> str:
 
 
 def _param_help(param: Any, ctx: Any, t: Translator) -> Text:
-    if param.name == "help" and not _is_argument(param):
+    if not _is_argument(param) and set(param.opts) <= set(ctx.help_option_names):
         text = t("help.option.help")  # click's own option, said in the help language
     else:
         text = " ".join(_paragraphs(getattr(param, "help", None)))
@@ -235,7 +236,7 @@ def help_screen(command: Any, ctx: Any, t: Translator) -> Group:
             description.append_text(_prose(rest, style="dim"))
         parts.append(Padding(description, (0, 1, 1, 1)))
     parts.extend(_param_panels(command, ctx, t))
-    if isinstance(command, TyperGroup):
+    if hasattr(command, "list_commands"):  # a group
         parts.extend(_command_panels(command, ctx, t))
     if command.epilog:
         parts.append(Padding(_prose(" ".join(_paragraphs(command.epilog))), 1))
