@@ -114,6 +114,11 @@ class ProcessSource(Protocol):
 
 
 MAX_KNOWN_FOLDERS = 100_000  # a bound on that memory, whatever the disk holds
+# Where a walk along a path stands: the inspected parts resolved so far, the real path of each,
+# and how many links were followed.
+_Walked = tuple[list[str], list[str], int]
+_Located = tuple[str, os.stat_result | None]  # a real path, and the stat of what it names
+MAX_LOCATED = 256  # paths remembered: a file is read, then its entries dated, a moment later
 
 
 @dataclass
@@ -130,6 +135,12 @@ class Host:
     # Real folders already seen not to be links, on a disk that is not running (`--root`):
     # a folder is then checked once per scan instead of once per path under it.
     _folders: set[str] = field(default_factory=set, repr=False, compare=False)
+    # Inspected folders already resolved on such a disk ("etc/systemd/system" -> how): the
+    # parts of each path but its last are then walked once per scan, not once per path.
+    _walked: dict[str, _Walked] = field(default_factory=dict, repr=False, compare=False)
+    # The paths last located on such a disk, with the stat of what they name when the walk
+    # saw it: a file is read, then its date taken for its entries, without walking again.
+    _located: dict[str, _Located] = field(default_factory=dict, repr=False, compare=False)
 
     # --- paths -------------------------------------------------------------------------
     def resolve(self, path: str) -> Path:
@@ -139,17 +150,53 @@ class Host:
     def _real(self, path: str) -> str:
         """`resolve` as a string: what the reading methods below pass to the os module, so
         that no path object is built for each of a scan's tens of thousands of paths."""
+        return self._locate(path)[0]
+
+    def _locate(self, path: str) -> _Located:
+        """The real path, and the stat of what it names when the walk's last lstat saw a file
+        or folder that is not a link (the same as its stat); None when not known."""
+        known = self._located.get(path)
+        if known is not None:
+            return known
         if "\0" in path:  # read from a file (sshd_config, TryExec=...): os calls would raise
             raise ReadError(path, ReadProblem.MISSING, "NUL character in the path")
         # Plain strings, not pathlib: this runs for every path of a scan (measured 24 -> 11 us
-        # a call, benchmarks/bench_scaling.py). `parts` is a stack: the next part is last.
-        parts = [p for p in reversed(path.split("/")) if p and p != "."]
-        resolved: list[str] = []
-        prefixes: list[str] = []  # prefixes[i]: the real path of resolved[: i + 1]
+        # a call, benchmarks/bench_scaling.py).
+        names = [p for p in path.split("/") if p and p != "."]
+        if self.live or len(names) < 2 or ".." in names:
+            state: _Walked = ([], [], 0)
+        else:
+            # A disk that is not running does not change under us: the folder of a path is
+            # resolved once per scan, then each of its files costs one lstat (its own).
+            key = "/".join(names[:-1])
+            walked = self._walked.get(key)
+            if walked is None:
+                walked = self._walk(path, names[:-1], ([], [], 0))[0]
+                if len(self._walked) < MAX_KNOWN_FOLDERS:
+                    self._walked[key] = walked
+            state = (list(walked[0]), list(walked[1]), walked[2])
+            names = names[-1:]
+        (_resolved, prefixes, _hops), info = self._walk(path, names, state)
+        found = (prefixes[-1] if prefixes else os.fspath(self.root), info)
+        if not self.live:
+            if len(self._located) >= MAX_LOCATED:
+                self._located.clear()
+            self._located[path] = found
+        return found
+
+    def _walk(
+        self, path: str, names: list[str], state: _Walked
+    ) -> tuple[_Walked, os.stat_result | None]:
+        """Follow `names` one by one from `state` (the inspected parts resolved so far, the
+        real path of each, the links followed), link by link, never above the root; and the
+        lstat of the last part when it was taken and is not a link."""
+        resolved, prefixes, hops = state
+        parts = names[::-1]  # a stack: the next part is last
         base = os.fspath(self.root).rstrip("/\\")
-        hops = 0
+        info: os.stat_result | None = None
         while parts:
             part = parts.pop()
+            info = None
             if part == "..":
                 if resolved:
                     resolved.pop()
@@ -161,7 +208,8 @@ class Host:
                 prefixes.append(candidate)
                 continue
             try:
-                mode = os.lstat(candidate).st_mode
+                info = os.lstat(candidate)
+                mode = info.st_mode
             except OSError:
                 mode = 0
             is_link = stat.S_ISLNK(mode)
@@ -171,6 +219,7 @@ class Host:
                 resolved.append(part)
                 prefixes.append(candidate)
                 continue
+            info = None
             hops += 1
             if hops > MAX_LINK_HOPS:
                 raise ReadError(path, ReadProblem.LINK_LOOP)
@@ -181,7 +230,7 @@ class Host:
             if target.startswith("/"):
                 resolved, prefixes = [], []
             parts.extend(p for p in reversed(target.split("/")) if p and p != ".")
-        return prefixes[-1] if prefixes else os.fspath(self.root)
+        return (resolved, prefixes, hops), info
 
     # --- reading -----------------------------------------------------------------------
     def lstat(self, path: str) -> os.stat_result | None:
@@ -195,7 +244,8 @@ class Host:
 
     def stat(self, path: str) -> os.stat_result | None:
         try:
-            return os.stat(self._real(path))
+            real, info = self._locate(path)
+            return info if info is not None else os.stat(real)
         except (OSError, ReadError):
             return None
 
@@ -232,11 +282,12 @@ class Host:
     def _chunks(
         self, path: str, limit: int, whole_limit: int | None, size: int = 1 << 20
     ) -> Iterator[bytes]:
-        real = self._real(path)
-        try:
-            info = os.stat(real)
-        except OSError as exc:
-            raise ReadError(path, _problem_of(exc), exc.strerror or "") from None
+        real, info = self._locate(path)
+        if info is None:
+            try:
+                info = os.stat(real)
+            except OSError as exc:
+                raise ReadError(path, _problem_of(exc), exc.strerror or "") from None
         if not stat.S_ISREG(info.st_mode):
             raise ReadError(path, ReadProblem.NOT_REGULAR)
         if whole_limit is not None and info.st_size > whole_limit:
