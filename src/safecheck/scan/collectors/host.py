@@ -147,10 +147,12 @@ class Host:
         """The real location of an inspected-system path, never outside the root."""
         return Path(self._real(path))
 
-    def _real(self, path: str) -> str:
+    def real(self, path: str) -> str:
         """`resolve` as a string: what the reading methods below pass to the os module, so
         that no path object is built for each of a scan's tens of thousands of paths."""
         return self._locate(path)[0]
+
+    _real = real
 
     def _locate(self, path: str) -> _Located:
         """The real path, and the stat of what it names when the walk's last lstat saw a file
@@ -320,6 +322,18 @@ class Host:
     def read_text(self, path: str, max_bytes: int | None = None) -> str:
         """Text as UTF-8; undecodable bytes are kept visible as escapes, never dropped."""
         return self.read_bytes(path, max_bytes).decode("utf-8", errors="backslashreplace")
+
+    def list_names(self, path: str) -> list[str]:
+        """The names in a folder, sorted, without looking at what they are (`list_dir` looks at
+        where each link points); a missing folder gives an empty list."""
+        real = self._real(path)
+        try:
+            names = os.listdir(real)
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        except OSError as exc:
+            raise ReadError(path, _problem_of(exc), exc.strerror or "") from None
+        return sorted(names)
 
     def list_dir(self, path: str) -> list[DirEntry]:
         """The entries of a folder, sorted by name; a missing folder gives an empty list."""

@@ -10,7 +10,6 @@ import stat
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
-from pathlib import Path
 
 from safecheck.core.entries import Entry
 from safecheck.scan.collectors.base import CollectorResult
@@ -43,8 +42,18 @@ def shown(text: str) -> str:
     return text
 
 
+def _all_ascii(entry: Entry) -> bool:
+    """Whether every text of the entry is plain ASCII (then `shown` leaves it as it is)."""
+    for text in (entry.location, entry.name, entry.command, entry.program, entry.user):
+        if text is not None and not text.isascii():
+            return False
+    return all(key.isascii() and value.isascii() for key, value in entry.details)
+
+
 def shown_entry(entry: Entry) -> Entry:
     """The entry with every text read from the inspected system made printable (`shown`)."""
+    if _all_ascii(entry):  # most entries: nothing to change, no copy made
+        return entry
     return replace(
         entry,
         location=shown(entry.location),
@@ -74,7 +83,7 @@ class Reader:
         self.host = host
         self.collector = collector
         self.result = CollectorResult()
-        self._seen: set[Path] = set()
+        self._seen: set[str] = set()
 
     def _record(self, error: ReadError) -> None:
         if error.problem is not ReadProblem.MISSING:
@@ -101,6 +110,15 @@ class Reader:
             self._record(error)
             return []
 
+    def names(self, path: str) -> list[str]:
+        """The names in a folder, when only names matter; [] when it is missing or unreadable
+        (recorded)."""
+        try:
+            return self.host.list_names(path)
+        except ReadError as error:
+            self._record(error)
+            return []
+
     def files(self, folder: str, suffixes: tuple[str, ...] = ()) -> Iterator[DirEntry]:
         """The regular files of a folder (links to files included), optionally by suffix; other
         entries that are not folders (FIFO, device, link loop) are recorded as errors."""
@@ -115,7 +133,7 @@ class Reader:
     def probe(self, path: str) -> None:
         """Record why an entry that is not a regular file cannot be read (nothing is opened)."""
         try:
-            real = self.host.resolve(path)
+            real = self.host.real(path)
             info = os.stat(real)
         except ReadError as error:
             self._record(error)
@@ -129,7 +147,7 @@ class Reader:
         """True the first time a file or folder is met (`/lib` may be `/usr/lib`, `/etc/zshrc`
         a link to `/etc/zsh/zshrc`): later paths to the same place give False."""
         try:
-            real = self.host.resolve(path)
+            real = self.host.real(path)
         except ReadError as error:
             self._record(error)
             return False
@@ -156,7 +174,7 @@ class Reader:
         """Where a symbolic link points, as written in it; None when `path` is not a link."""
         parent, _, name = path.rstrip("/").rpartition("/")
         try:
-            return os.readlink(self.host.resolve(parent or "/") / name)
+            return os.readlink(f"{self.host.real(parent or '/').rstrip('/')}/{name}")
         except (OSError, ReadError):
             return None
 

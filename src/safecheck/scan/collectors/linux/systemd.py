@@ -14,8 +14,6 @@ Entries:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
-
 from safecheck.scan.collectors.base import CollectorResult
 from safecheck.scan.collectors.host import Host, ReadError
 from safecheck.scan.collectors.linux import PLATFORMS
@@ -130,8 +128,8 @@ class SystemdCollector:
 
     def collect(self, host: Host) -> CollectorResult:
         reader = Reader(host, COLLECTOR_ID)
-        seen: set[Path] = set()
-        cache: dict[Path, IniData | None] = {}
+        seen: set[str] = set()
+        cache: dict[str, IniData | None] = {}
         system = _Scope("system", None, SYSTEM_UNIT_DIRS)
         everyone = _Scope("user", None, GLOBAL_USER_UNIT_DIRS)
         people = [
@@ -149,11 +147,11 @@ class SystemdCollector:
         return reader.result
 
 
-def _scan(reader: Reader, scope: _Scope, seen: set[Path]) -> None:
+def _scan(reader: Reader, scope: _Scope, seen: set[str]) -> None:
     """One pass over each folder of a scope: units, drop-ins, links."""
     for rank, folder in enumerate(scope.dirs):
         try:
-            real = reader.host.resolve(folder)
+            real = reader.host.real(folder)
         except ReadError as error:
             reader.result.errors.append(error)
             continue
@@ -164,9 +162,9 @@ def _scan(reader: Reader, scope: _Scope, seen: set[Path]) -> None:
             name = entry.name
             if entry.is_dir:
                 if name.endswith((".wants", ".requires")):
-                    for link in reader.listing(entry.path):
-                        scope.linked.add(link.name)
-                        template = template_of(link.name)
+                    for link in reader.names(entry.path):  # enabled: only names matter
+                        scope.linked.add(link)
+                        template = template_of(link)
                         if template:
                             scope.linked.add(template)
                 elif name.endswith(".d") and (
@@ -199,7 +197,7 @@ def _scan(reader: Reader, scope: _Scope, seen: set[Path]) -> None:
 
 def _same_file(reader: Reader, first: str, second: str) -> bool:
     try:
-        return reader.host.resolve(first) == reader.host.resolve(second)
+        return reader.host.real(first) == reader.host.real(second)
     except ReadError:
         return False
 
@@ -217,9 +215,9 @@ def _scan_dropins(reader: Reader, scope: _Scope, unit: str, folder: str) -> None
             reader.probe(conf.path)
 
 
-def _parse(reader: Reader, path: str, cache: dict[Path, IniData | None]) -> IniData | None:
+def _parse(reader: Reader, path: str, cache: dict[str, IniData | None]) -> IniData | None:
     try:
-        real = reader.host.resolve(path)
+        real = reader.host.real(path)
     except ReadError as error:
         reader.result.errors.append(error)
         return None
@@ -241,7 +239,7 @@ def _state(scope: _Scope, name: str, data: IniData | None) -> tuple[str, bool | 
 
 
 def _report(
-    reader: Reader, scope: _Scope, cache: dict[Path, IniData | None], fallback: _Scope
+    reader: Reader, scope: _Scope, cache: dict[str, IniData | None], fallback: _Scope
 ) -> None:
     scope.linked |= {scope.aliases[name] for name in scope.linked if name in scope.aliases}
     names = sorted(set(scope.units) | set(scope.dropins))
@@ -340,11 +338,11 @@ def _report_timer(
     )
 
 
-def _generators(reader: Reader, seen: set[Path]) -> None:
+def _generators(reader: Reader, seen: set[str]) -> None:
     masked: set[tuple[str, str]] = set()
     for folder in GENERATOR_DIRS:
         try:
-            real = reader.host.resolve(folder)
+            real = reader.host.real(folder)
         except ReadError as error:
             reader.result.errors.append(error)
             continue
