@@ -94,6 +94,9 @@ def name_key(name: str) -> str:
     return name.strip().lower()
 
 
+_SLASHES = re.compile(r"/{2,}")
+
+
 def path_key(path: str, platform: str) -> str:
     """A path in normal form; Windows and macOS paths are compared without regard to case."""
     text = path.strip()
@@ -105,7 +108,8 @@ def path_key(path: str, platform: str) -> str:
         text = re.sub(r"^c:/program files \(x86\)(?=/|$)", "c:/program files", text)
     elif platform == "darwin":
         text = text.lower()
-    text = re.sub(r"/{2,}", "/", text)
+    if "//" in text:  # most paths have none: no search for each entry
+        text = _SLASHES.sub("/", text)
     if len(text) > 1:
         text = text.rstrip("/")
     return text
