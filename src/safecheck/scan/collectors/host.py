@@ -305,15 +305,25 @@ class Host:
     @staticmethod
     def _chunks_of(path: str, fd: int, limit: int, size: int) -> Iterator[bytes]:
         try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped for a FIFO in between
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):  # swapped for a FIFO in between
                 raise ReadError(path, ReadProblem.NOT_REGULAR)
             remaining = limit
+            # The first read asks for the size the file says it has, and one byte more: a small
+            # file is then read at once, with a buffer of its size (a 1 MiB buffer for a unit
+            # of 400 bytes cost 16 us a read instead of 4). Files that say 0 (/proc) or grow
+            # are read on, `size` bytes at a time.
+            want = info.st_size + 1 if 0 < info.st_size < size else size
             while remaining > 0:
-                chunk = os.read(fd, min(remaining, size))
+                asked = min(remaining, want)
+                chunk = os.read(fd, asked)
                 if not chunk:
                     break
                 remaining -= len(chunk)
                 yield chunk
+                if want != size and len(chunk) < asked:
+                    break  # fewer bytes than asked of a regular file: its end
+                want = size
         except OSError as exc:
             raise ReadError(path, _problem_of(exc), exc.strerror or "") from None
         finally:

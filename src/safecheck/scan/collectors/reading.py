@@ -44,10 +44,15 @@ def shown(text: str) -> str:
 
 def _all_ascii(entry: Entry) -> bool:
     """Whether every text of the entry is plain ASCII (then `shown` leaves it as it is)."""
-    for text in (entry.location, entry.name, entry.command, entry.program, entry.user):
+    if not (entry.location.isascii() and entry.name.isascii()):
+        return False
+    for text in (entry.command, entry.program, entry.user):
         if text is not None and not text.isascii():
             return False
-    return all(key.isascii() and value.isascii() for key, value in entry.details)
+    for key, value in entry.details:
+        if not (key.isascii() and value.isascii()):
+            return False
+    return True
 
 
 def shown_entry(entry: Entry) -> Entry:
