@@ -49,10 +49,7 @@ def _all_ascii(entry: Entry) -> bool:
     for text in (entry.command, entry.program, entry.user):
         if text is not None and not text.isascii():
             return False
-    for key, value in entry.details:
-        if not (key.isascii() and value.isascii()):
-            return False
-    return True
+    return all(key.isascii() and value.isascii() for key, value in entry.details)
 
 
 def shown_entry(entry: Entry) -> Entry:
