@@ -23,6 +23,14 @@ from typing import Protocol
 from safecheck.core.runner import CommandRunner
 
 MAX_LINK_HOPS = 40
+# Read only, never wait (a FIFO), never follow a link put in place of the file after the walk.
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_BINARY", 0)
+    | getattr(os, "O_NOCTTY", 0)
+)
 DEFAULT_MAX_BYTES = 8 * 1024 * 1024
 
 
@@ -294,10 +302,8 @@ class Host:
             raise ReadError(path, ReadProblem.NOT_REGULAR)
         if whole_limit is not None and info.st_size > whole_limit:
             raise ReadError(path, ReadProblem.TOO_LARGE, f"{info.st_size} bytes")
-        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
-        flags |= getattr(os, "O_BINARY", 0) | getattr(os, "O_NOCTTY", 0)
         try:
-            fd = os.open(real, flags)
+            fd = os.open(real, _OPEN_FLAGS)
         except OSError as exc:
             raise ReadError(path, _problem_of(exc), exc.strerror or "") from None
         return self._chunks_of(path, fd, limit, size)

@@ -86,6 +86,7 @@ class Reader:
         self.collector = collector
         self.result = CollectorResult()
         self._seen: set[str] = set()
+        self._dated: tuple[str, datetime | None] | None = None  # the last file dated
 
     def _record(self, error: ReadError) -> None:
         if error.problem is not ReadProblem.MISSING:
@@ -184,6 +185,15 @@ class Reader:
         info = self.host.stat(path)
         return None if info is None else bool(info.st_mode & 0o111)
 
+    def _date_of(self, location: str) -> datetime | None:
+        """The date of an entry's file; on a disk that is not running, the file of many entries
+        in a row (lines of a crontab, keys of an authorized_keys) is dated once."""
+        if self.host.live:
+            return self.host.modified(location)
+        if self._dated is None or self._dated[0] != location:
+            self._dated = (location, self.host.modified(location))
+        return self._dated[1]
+
     def add(
         self,
         kind: str,
@@ -211,9 +221,7 @@ class Reader:
                 line=line,
                 user=user,
                 enabled=enabled,
-                modified=self.host.modified(location)
-                if isinstance(modified, _FileDate)
-                else modified,
+                modified=self._date_of(location) if isinstance(modified, _FileDate) else modified,
                 details=details,
             )
         )
