@@ -187,3 +187,17 @@ def test_a_running_system_remembers_no_path(tmp_path: Path) -> None:
     host.read_bytes("/etc/systemd/system/unit1.service")
     assert host._located == {}
     assert host._walked == {}
+
+
+def test_a_missing_file_is_looked_for_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A program named by 20,000 cron lines may not be there: its lstat saying so is enough."""
+    root = deep_root(tmp_path)
+    host = Host(platform="linux", root=root, live=False)
+    host.real("/etc/systemd/system")
+    lstats, stats = lstat_counter(monkeypatch), stat_counter(monkeypatch)
+    assert not host.exists("/etc/systemd/system/missing.service")
+    assert host.stat("/etc/systemd/system/missing.service") is None
+    assert (len(lstats), stats) == (1, [])
+    with pytest.raises(ReadError) as error:  # a read still says why, from the system
+        host.read_bytes("/etc/systemd/system/missing.service")
+    assert error.value.problem is ReadProblem.MISSING

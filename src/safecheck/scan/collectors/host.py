@@ -125,7 +125,9 @@ MAX_KNOWN_FOLDERS = 100_000  # a bound on that memory, whatever the disk holds
 # Where a walk along a path stands: the inspected parts resolved so far, the real path of each,
 # and how many links were followed.
 _Walked = tuple[list[str], list[str], int]
-_Located = tuple[str, os.stat_result | None]  # a real path, and the stat of what it names
+# A real path, the stat of what it names (when the walk took it), and whether the walk found
+# nothing there (on a disk that is not running: then no second look is needed).
+_Located = tuple[str, os.stat_result | None, bool]
 MAX_LOCATED = 256  # paths remembered: a file is read, then its entries dated, a moment later
 
 
@@ -186,8 +188,8 @@ class Host:
                     self._walked[key] = walked
             state = (list(walked[0]), list(walked[1]), walked[2])
             names = names[-1:]
-        (_resolved, prefixes, _hops), info = self._walk(path, names, state)
-        found = (prefixes[-1] if prefixes else os.fspath(self.root), info)
+        (_resolved, prefixes, _hops), info, gone = self._walk(path, names, state)
+        found = (prefixes[-1] if prefixes else os.fspath(self.root), info, gone and not self.live)
         if not self.live:
             if len(self._located) >= MAX_LOCATED:
                 self._located.clear()
@@ -196,17 +198,19 @@ class Host:
 
     def _walk(
         self, path: str, names: list[str], state: _Walked
-    ) -> tuple[_Walked, os.stat_result | None]:
+    ) -> tuple[_Walked, os.stat_result | None, bool]:
         """Follow `names` one by one from `state` (the inspected parts resolved so far, the
         real path of each, the links followed), link by link, never above the root; and the
-        lstat of the last part when it was taken and is not a link."""
+        lstat of the last part when it was taken and is not a link, and whether that lstat
+        found nothing (then a stat would find nothing either)."""
         resolved, prefixes, hops = state
         parts = names[::-1]  # a stack: the next part is last
         base = os.fspath(self.root).rstrip("/\\")
         info: os.stat_result | None = None
+        gone = False
         while parts:
             part = parts.pop()
-            info = None
+            info, gone = None, False
             if part == "..":
                 if resolved:
                     resolved.pop()
@@ -221,7 +225,7 @@ class Host:
                 info = os.lstat(candidate)
                 mode = info.st_mode
             except OSError:
-                mode = 0
+                mode, gone = 0, True
             is_link = stat.S_ISLNK(mode)
             if stat.S_ISDIR(mode) and not self.live and len(self._folders) < MAX_KNOWN_FOLDERS:
                 self._folders.add(candidate)
@@ -240,7 +244,7 @@ class Host:
             if target.startswith("/"):
                 resolved, prefixes = [], []
             parts.extend(p for p in reversed(target.split("/")) if p and p != ".")
-        return (resolved, prefixes, hops), info
+        return (resolved, prefixes, hops), info, gone
 
     # --- reading -----------------------------------------------------------------------
     def lstat(self, path: str) -> os.stat_result | None:
@@ -254,7 +258,9 @@ class Host:
 
     def stat(self, path: str) -> os.stat_result | None:
         try:
-            real, info = self._locate(path)
+            real, info, gone = self._locate(path)
+            if gone:
+                return None
             return info if info is not None else os.stat(real)
         except (OSError, ReadError):
             return None
@@ -292,7 +298,7 @@ class Host:
     def _chunks(
         self, path: str, limit: int, whole_limit: int | None, size: int = 1 << 20
     ) -> Iterator[bytes]:
-        real, info = self._locate(path)
+        real, info, _gone = self._locate(path)  # gone: os.stat says why, for the message
         if info is None:
             try:
                 info = os.stat(real)
