@@ -70,7 +70,9 @@ def _check_platform(platform: str) -> None:
 
 
 def _basename(name: str) -> str:
-    return re.split(r"[/\\]", name.strip())[-1]
+    """What follows the last `/` or `\\` (plain string methods: this runs for every entry)."""
+    text = name.strip()
+    return text[max(text.rfind("/"), text.rfind("\\")) + 1 :]
 
 
 def process_key(name: str, platform: str) -> str:
