@@ -201,3 +201,17 @@ def test_a_missing_file_is_looked_for_once(tmp_path: Path, monkeypatch: pytest.M
     with pytest.raises(ReadError) as error:  # a read still says why, from the system
         host.read_bytes("/etc/systemd/system/missing.service")
     assert error.value.problem is ReadProblem.MISSING
+
+
+def test_the_memory_of_walked_folders_is_bounded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "root"
+    for number in range(30):
+        (root / f"d{number}").mkdir(parents=True)
+        (root / f"d{number}" / "f").write_text("x")
+    monkeypatch.setattr(host_module, "MAX_WALKED_FOLDERS", 8)
+    host = Host(platform="linux", root=root, live=False)
+    for number in [*range(30), *range(30)]:
+        assert host.real(f"/d{number}/f") == str(root / f"d{number}" / "f")
+        assert len(host._walked) <= 8

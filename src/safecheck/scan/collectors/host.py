@@ -128,6 +128,7 @@ _Walked = tuple[list[str], list[str], int]
 # A real path, the stat of what it names (when the walk took it), and whether the walk found
 # nothing there (on a disk that is not running: then no second look is needed).
 _Located = tuple[str, os.stat_result | None, bool]
+MAX_WALKED_FOLDERS = 4096  # folders whose walk is remembered (files are read folder by folder)
 MAX_LOCATED = 256  # paths remembered: a file is read, then its entries dated, a moment later
 
 
@@ -184,8 +185,9 @@ class Host:
             walked = self._walked.get(key)
             if walked is None:
                 walked = self._walk(path, names[:-1], ([], [], 0))[0]
-                if len(self._walked) < MAX_KNOWN_FOLDERS:
-                    self._walked[key] = walked
+                if len(self._walked) >= MAX_WALKED_FOLDERS:
+                    self._walked.clear()  # each holds its real path part by part: bounded
+                self._walked[key] = walked
             state = (list(walked[0]), list(walked[1]), walked[2])
             names = names[-1:]
         (_resolved, prefixes, _hops), info, gone = self._walk(path, names, state)
