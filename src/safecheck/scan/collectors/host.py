@@ -188,15 +188,37 @@ class Host:
                 if len(self._walked) >= MAX_WALKED_FOLDERS:
                     self._walked.clear()  # each holds its real path part by part: bounded
                 self._walked[key] = walked
+            folder = walked[1][-1] if walked[1] else os.fspath(self.root).rstrip("/\\")
+            candidate = f"{folder}/{names[-1]}"
+            looked = self._look(candidate)
+            if looked is not None:  # the last part is not a link: the walk ends there
+                return self._remember(path, (candidate, *looked))
             state = (list(walked[0]), list(walked[1]), walked[2])
             names = names[-1:]
         (_resolved, prefixes, _hops), info, gone = self._walk(path, names, state)
         found = (prefixes[-1] if prefixes else os.fspath(self.root), info, gone and not self.live)
-        if not self.live:
-            if len(self._located) >= MAX_LOCATED:
-                self._located.clear()
-            self._located[path] = found
+        return found if self.live else self._remember(path, found)
+
+    def _remember(self, path: str, found: _Located) -> _Located:
+        if len(self._located) >= MAX_LOCATED:
+            self._located.clear()
+        self._located[path] = found
         return found
+
+    def _look(self, candidate: str) -> tuple[os.stat_result | None, bool] | None:
+        """The lstat of one real path and whether nothing is there; None when it is a link.
+        On a disk that is not running, a folder is remembered: it is not looked at again."""
+        if candidate in self._folders:
+            return None, False
+        try:
+            info = os.lstat(candidate)
+        except OSError:
+            return None, True
+        if stat.S_ISLNK(info.st_mode):
+            return None
+        if stat.S_ISDIR(info.st_mode) and not self.live and len(self._folders) < MAX_KNOWN_FOLDERS:
+            self._folders.add(candidate)
+        return info, False
 
     def _walk(
         self, path: str, names: list[str], state: _Walked
@@ -219,23 +241,12 @@ class Host:
                     prefixes.pop()
                 continue
             candidate = f"{prefixes[-1] if prefixes else base}/{part}"
-            if candidate in self._folders:
+            looked = self._look(candidate)
+            if looked is not None:  # not a link
+                info, gone = looked
                 resolved.append(part)
                 prefixes.append(candidate)
                 continue
-            try:
-                info = os.lstat(candidate)
-                mode = info.st_mode
-            except OSError:
-                mode, gone = 0, True
-            is_link = stat.S_ISLNK(mode)
-            if stat.S_ISDIR(mode) and not self.live and len(self._folders) < MAX_KNOWN_FOLDERS:
-                self._folders.add(candidate)
-            if not is_link:
-                resolved.append(part)
-                prefixes.append(candidate)
-                continue
-            info = None
             hops += 1
             if hops > MAX_LINK_HOPS:
                 raise ReadError(path, ReadProblem.LINK_LOOP)
