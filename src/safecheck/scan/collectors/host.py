@@ -176,13 +176,13 @@ class Host:
         # Plain strings, not pathlib: this runs for every path of a scan (measured 24 -> 11 us
         # a call, benchmarks/bench_scaling.py).
         names = [p for p in path.split("/") if p and p != "."]
-        if self.live or len(names) < 2 or ".." in names:
+        if self.live or not names or ".." in names:
             state: _Walked = ([], [], 0)
         else:
             # A disk that is not running does not change under us: the folder of a path is
             # resolved once per scan, then each of its files costs one lstat (its own).
             key = "/".join(names[:-1])
-            walked = self._walked.get(key)
+            walked = self._walked.get(key) if key else ([], [], 0)
             if walked is None:
                 walked = self._walk(path, names[:-1], ([], [], 0))[0]
                 if len(self._walked) >= MAX_WALKED_FOLDERS:
