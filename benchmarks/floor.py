@@ -64,7 +64,7 @@ class _Recorder:
     """Wraps the reading methods of `Host` (the class, so that every Host is seen) and keeps
     the real path of each read and listing, and the number of calls of each method."""
 
-    METHODS = ("read_bytes", "list_dir", "list_names", "resolve", "stat", "lstat")
+    METHODS = ("read_bytes", "list_dir", "resolve", "stat", "lstat")
 
     def __init__(self) -> None:
         from safecheck.scan.collectors import host as host_module  # noqa: PLC0415
@@ -110,11 +110,11 @@ class _Recorder:
 
         return read_bytes
 
-    def _list_dir(self, name: str = "list_dir") -> Any:
-        original = self.original[name]  # list_dir, or list_names (names only)
+    def _list_dir(self) -> Any:
+        original = self.original["list_dir"]
 
         def list_dir(host: Any, path: str) -> Any:
-            self.calls[name] += 1
+            self.calls["list_dir"] += 1
             where = self._real(host, path)
             if where is not None:
                 self.listings.append(where)
@@ -125,7 +125,6 @@ class _Recorder:
     def __enter__(self) -> _Recorder:
         setattr(self.host_class, "read_bytes", self._read_bytes())  # noqa: B010
         setattr(self.host_class, "list_dir", self._list_dir())  # noqa: B010
-        setattr(self.host_class, "list_names", self._list_dir("list_names"))  # noqa: B010
         for name in ("resolve", "stat", "lstat"):
             setattr(self.host_class, name, self._counting(name))
         return self
