@@ -28,6 +28,7 @@ from safecheck.scan.collectors.host import (
     SocketInfo,
 )
 from safecheck.scan.collectors.system_info import describe_host
+from safecheck.scan.gc_pause import fewer_full_collections
 from safecheck.scan.script_bodies import MAX_SCRIPT_BYTES, ScriptReading, script_entries
 
 Clock = Callable[[], datetime]
@@ -275,6 +276,7 @@ def run_scan(
     return inspect(host, collectors, owned_files, index, clock, progress, full_commands)(t)
 
 
+@fewer_full_collections()
 def inspect(
     host: Host,
     collectors: Sequence[Collector],
@@ -320,6 +322,7 @@ def inspect(
     hasher = _Hasher(host)
     described = describe_host(host)
 
+    @fewer_full_collections()
     def report(t: Translator) -> Report:
         findings, cut = cap_findings(
             findings_from_hits(hits, load_rules(), t, hasher, full_commands)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import PurePosixPath
 
 from safecheck.catalog.index import CatalogIndex
 from safecheck.catalog.model import Category
@@ -47,6 +46,7 @@ class RuleSet:
 
 
 _RULE_SETS: dict[str, RuleSet] = {}
+_ORDERED: list[RuleSet] = []  # _RULE_SETS in order, made again after each register
 
 
 def register(
@@ -56,26 +56,37 @@ def register(
 
     def add(function: Judge) -> Judge:
         _RULE_SETS[name] = RuleSet(name, order, applies, function)
+        _ORDERED.clear()
         return function
 
     return add
 
 
 def rule_sets() -> list[RuleSet]:
-    return sorted(_RULE_SETS.values(), key=lambda r: (r.order, r.name))
+    if not _ORDERED:  # sorted once, not once per entry
+        _ORDERED.extend(sorted(_RULE_SETS.values(), key=lambda r: (r.order, r.name)))
+    return list(_ORDERED)
 
 
 def judge(entry: Entry, ctx: Context) -> list[Hit]:
     """Every rule one entry triggers, from every registered rule set that applies to it."""
     hits: list[Hit] = []
-    for rule_set in rule_sets():
+    for rule_set in _ORDERED or rule_sets():
         if rule_set.applies(entry):
             hits += rule_set.judge(entry, ctx)
     return hits
 
 
+def names_of(path: str) -> list[str]:
+    """The names in a POSIX path as `PurePosixPath(path).parts` gives them after the root:
+    empty parts and "." dropped, ".." kept (plain strings: this runs for every entry)."""
+    return [part for part in path.split("/") if part and part != "."]
+
+
 def basename(path: str) -> str:
-    return PurePosixPath(path.replace("\\", "/")).name
+    """`PurePosixPath(path.replace("\\\\", "/")).name`, without building a path object."""
+    names = names_of(path.replace("\\", "/"))
+    return names[-1] if names else ""
 
 
 def on_windows(entry: Entry) -> bool:

@@ -11,11 +11,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import PurePosixPath
 
 from safecheck.catalog.index import Match
 from safecheck.core.entries import Entry, Hit
-from safecheck.scan.analysis.base import TOOL_RULES, Context, basename, on_windows, register
+from safecheck.scan.analysis.base import (
+    TOOL_RULES,
+    Context,
+    basename,
+    names_of,
+    on_windows,
+    register,
+)
 
 TEMP_DIRS = ("/tmp/", "/var/tmp/", "/dev/shm/")  # noqa: S108 - looked for, never written to
 # Dot-folders where software is normally installed per user: not "hidden" in the bad sense.
@@ -65,6 +71,40 @@ DOWNLOAD_EXEC = re.compile(
     r"|\b(?:ba|z)?sh\s+<\(\s*(?:curl|wget)\b",
     re.IGNORECASE,
 )
+# Most commands cannot match NETWORK_SHELL or DOWNLOAD_EXEC, and the search is the cost of
+# judging them: an ASCII command is searched only when it holds what every match holds. Not for
+# other text: case-insensitive matching pairs "ſ" with "s" and "K" (Kelvin) with "k".
+_NETWORK_SHELL_WORDS = ("/dev/tcp/", "/dev/udp/", "socat", "python", "mkfifo")
+
+
+def _starts_a_word(lower: str, word: str) -> bool:
+    """Whether `word` occurs where a regular expression's \\b allows it to start."""
+    position = lower.find(word)
+    while position >= 0:
+        before = lower[position - 1] if position else " "
+        if not (before.isalnum() or before == "_"):
+            return True
+        position = lower.find(word, position + 1)
+    return False
+
+
+def may_be_network_shell(command: str) -> bool:
+    """False only when NETWORK_SHELL cannot match (each of its alternatives needs one of these)."""
+    if not command.isascii():
+        return True
+    lower = command.lower()
+    if any(word in lower for word in _NETWORK_SHELL_WORDS):
+        return True
+    if "-i" in lower and ("<&" in lower or ">&" in lower):  # sh -i ... >&
+        return True
+    return _starts_a_word(lower, "nc") or _starts_a_word(lower, "netcat")
+
+
+def may_be_download_exec(command: str) -> bool:
+    """False only when DOWNLOAD_EXEC cannot match: it pipes into a shell, or runs $( ) or <( )."""
+    return not command.isascii() or "|" in command or "$(" in command or "<(" in command
+
+
 # Ports used by remote-desktop and remote-access tools (VNC, RDP, TeamViewer, AnyDesk, RustDesk,
 # NoMachine, Splashtop streamer).
 REMOTE_DESKTOP_PORTS = frozenset(
@@ -197,9 +237,13 @@ def _program_hits(entry: Entry, ctx: Context) -> Iterator[Hit]:
     command = entry.command or ""
     values = {"program": program or command, "name": entry.name, "path": entry.location}
     reason = entry.detail("reason")
-    if NETWORK_SHELL.search(command) or reason == "network-shell":
+    if (
+        may_be_network_shell(command) and NETWORK_SHELL.search(command)
+    ) or reason == "network-shell":
         yield Hit("SC-LNX-NETWORK-SHELL", f"{entry.location}:{entry.line}", entry, values)
-    elif DOWNLOAD_EXEC.search(command) or reason == "download-exec":
+    elif (
+        may_be_download_exec(command) and DOWNLOAD_EXEC.search(command)
+    ) or reason == "download-exec":
         yield Hit("SC-LNX-DOWNLOAD-EXEC", f"{entry.location}:{entry.line}", entry, values)
     if reason == "ld-preload":
         yield Hit("SC-LNX-LD-PRELOAD", entry.location, entry, values)
@@ -210,7 +254,7 @@ def _program_hits(entry: Entry, ctx: Context) -> Iterator[Hit]:
     if program.startswith(TEMP_DIRS):
         yield Hit("SC-LNX-RUNS-FROM-TEMP", program, entry, values)
     else:
-        parts = PurePosixPath(program).parts[1:]
+        parts = names_of(program)  # PurePosixPath(program).parts[1:]
         hidden_file = parts[-1].startswith(".") if parts else False
         hidden_dir = any(p.startswith(".") and p not in USUAL_DOT_DIRS for p in parts[:-1])
         if hidden_file or hidden_dir:

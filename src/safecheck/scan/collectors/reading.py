@@ -10,7 +10,6 @@ import stat
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
-from pathlib import Path
 
 from safecheck.core.entries import Entry
 from safecheck.scan.collectors.base import CollectorResult
@@ -43,8 +42,20 @@ def shown(text: str) -> str:
     return text
 
 
+def _all_ascii(entry: Entry) -> bool:
+    """Whether every text of the entry is plain ASCII (then `shown` leaves it as it is)."""
+    if not (entry.location.isascii() and entry.name.isascii()):
+        return False
+    for text in (entry.command, entry.program, entry.user):
+        if text is not None and not text.isascii():
+            return False
+    return all(key.isascii() and value.isascii() for key, value in entry.details)
+
+
 def shown_entry(entry: Entry) -> Entry:
     """The entry with every text read from the inspected system made printable (`shown`)."""
+    if _all_ascii(entry):  # most entries: nothing to change, no copy made
+        return entry
     return replace(
         entry,
         location=shown(entry.location),
@@ -74,7 +85,8 @@ class Reader:
         self.host = host
         self.collector = collector
         self.result = CollectorResult()
-        self._seen: set[Path] = set()
+        self._seen: set[str] = set()
+        self._dated: tuple[str, datetime | None] | None = None  # the last file dated
 
     def _record(self, error: ReadError) -> None:
         if error.problem is not ReadProblem.MISSING:
@@ -101,6 +113,15 @@ class Reader:
             self._record(error)
             return []
 
+    def names(self, path: str) -> list[str]:
+        """The names in a folder, when only names matter; [] when it is missing or unreadable
+        (recorded)."""
+        try:
+            return self.host.list_names(path)
+        except ReadError as error:
+            self._record(error)
+            return []
+
     def files(self, folder: str, suffixes: tuple[str, ...] = ()) -> Iterator[DirEntry]:
         """The regular files of a folder (links to files included), optionally by suffix; other
         entries that are not folders (FIFO, device, link loop) are recorded as errors."""
@@ -115,7 +136,7 @@ class Reader:
     def probe(self, path: str) -> None:
         """Record why an entry that is not a regular file cannot be read (nothing is opened)."""
         try:
-            real = self.host.resolve(path)
+            real = self.host.real(path)
             info = os.stat(real)
         except ReadError as error:
             self._record(error)
@@ -129,7 +150,7 @@ class Reader:
         """True the first time a file or folder is met (`/lib` may be `/usr/lib`, `/etc/zshrc`
         a link to `/etc/zsh/zshrc`): later paths to the same place give False."""
         try:
-            real = self.host.resolve(path)
+            real = self.host.real(path)
         except ReadError as error:
             self._record(error)
             return False
@@ -156,13 +177,22 @@ class Reader:
         """Where a symbolic link points, as written in it; None when `path` is not a link."""
         parent, _, name = path.rstrip("/").rpartition("/")
         try:
-            return os.readlink(self.host.resolve(parent or "/") / name)
+            return os.readlink(f"{self.host.real(parent or '/').rstrip('/')}/{name}")
         except (OSError, ReadError):
             return None
 
     def executable(self, path: str) -> bool | None:
         info = self.host.stat(path)
         return None if info is None else bool(info.st_mode & 0o111)
+
+    def _date_of(self, location: str) -> datetime | None:
+        """The date of an entry's file; on a disk that is not running, the file of many entries
+        in a row (lines of a crontab, keys of an authorized_keys) is dated once."""
+        if self.host.live:
+            return self.host.modified(location)
+        if self._dated is None or self._dated[0] != location:
+            self._dated = (location, self.host.modified(location))
+        return self._dated[1]
 
     def add(
         self,
@@ -191,9 +221,7 @@ class Reader:
                 line=line,
                 user=user,
                 enabled=enabled,
-                modified=self.host.modified(location)
-                if isinstance(modified, _FileDate)
-                else modified,
+                modified=self._date_of(location) if isinstance(modified, _FileDate) else modified,
                 details=details,
             )
         )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from linux_fakeroot import ALICE_HOME, debian_root, link, make_host, of_kind, write
 
 from safecheck.core.entries import Entry
+from safecheck.scan.collectors.linux import systemd as systemd_module
 from safecheck.scan.collectors.linux.systemd import (
     SystemdCollector,
     effective_commands,
@@ -267,3 +269,35 @@ def test_alias_link_made_by_enable_counts_as_enabled(root: Path) -> None:
     assert (gdm.enabled, gdm.detail("state")) == (True, "enabled")
     (other,) = by_unit(entries, "other.service")
     assert (other.enabled, other.detail("state")) == (False, "disabled")
+
+
+def test_files_let_go_are_read_again_with_the_same_result(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parsed unit files are not all kept (memory stays flat on a disk of 100,000 units): a
+    file met again after it was let go gives the same entries, and is counted once."""
+    shared = "/etc/systemd/shared/override.conf"
+    write(root, shared, "[Service]\nExecStartPre=/usr/local/bin/pre\n")
+    for number in range(6):
+        write(root, f"/etc/systemd/system/app{number}.service", "[Service]\nExecStart=/bin/a\n")
+        link(root, f"/etc/systemd/system/app{number}.service.d/override.conf", shared)
+    # the same unit file in the system's and everyone's user units
+    write(root, "/etc/systemd/system/both.service", "[Service]\nExecStart=/opt/b --x\n")
+    link(root, "/etc/systemd/user/both.service", "/etc/systemd/system/both.service")
+    os.mkfifo(root / "etc/systemd/system/fifo.service")  # unreadable: recorded once
+    os.mkfifo(root / "etc/systemd/shared/pipe.conf")
+    for number in range(3):
+        link(
+            root,
+            f"/etc/systemd/system/app{number}.service.d/pipe.conf",
+            "/etc/systemd/shared/pipe.conf",
+        )
+    kept = SystemdCollector().collect(make_host(root))
+    monkeypatch.setattr(systemd_module, "MAX_PARSED_KEPT", 1)
+    let_go = SystemdCollector().collect(make_host(root))
+    assert let_go.entries == kept.entries
+    assert let_go.checked == kept.checked
+    assert [str(e) for e in let_go.errors] == [str(e) for e in kept.errors]
+    assert len([e for e in kept.entries if e.command == "/usr/local/bin/pre"]) == 6
+    assert len(by_unit(kept.entries, "both.service")) == 2
+    assert len(kept.errors) == 4  # the FIFO unit, and the FIFO drop-in at each of its links

@@ -14,7 +14,6 @@ Entries:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from safecheck.scan.collectors.base import CollectorResult
 from safecheck.scan.collectors.host import Host, ReadError
@@ -130,8 +129,8 @@ class SystemdCollector:
 
     def collect(self, host: Host) -> CollectorResult:
         reader = Reader(host, COLLECTOR_ID)
-        seen: set[Path] = set()
-        cache: dict[Path, IniData | None] = {}
+        seen: set[str] = set()
+        parsed = _UnitFiles(reader)
         system = _Scope("system", None, SYSTEM_UNIT_DIRS)
         everyone = _Scope("user", None, GLOBAL_USER_UNIT_DIRS)
         people = [
@@ -144,16 +143,16 @@ class SystemdCollector:
         for person in people:
             person.linked |= everyone.linked
         for scope in (system, everyone, *people):
-            _report(reader, scope, cache, system if scope is system else everyone)
+            _report(reader, scope, parsed, system if scope is system else everyone)
         _generators(reader, seen)
         return reader.result
 
 
-def _scan(reader: Reader, scope: _Scope, seen: set[Path]) -> None:
+def _scan(reader: Reader, scope: _Scope, seen: set[str]) -> None:
     """One pass over each folder of a scope: units, drop-ins, links."""
     for rank, folder in enumerate(scope.dirs):
         try:
-            real = reader.host.resolve(folder)
+            real = reader.host.real(folder)
         except ReadError as error:
             reader.result.errors.append(error)
             continue
@@ -164,9 +163,9 @@ def _scan(reader: Reader, scope: _Scope, seen: set[Path]) -> None:
             name = entry.name
             if entry.is_dir:
                 if name.endswith((".wants", ".requires")):
-                    for link in reader.listing(entry.path):
-                        scope.linked.add(link.name)
-                        template = template_of(link.name)
+                    for link in reader.names(entry.path):  # enabled: only names matter
+                        scope.linked.add(link)
+                        template = template_of(link)
                         if template:
                             scope.linked.add(template)
                 elif name.endswith(".d") and (
@@ -199,7 +198,7 @@ def _scan(reader: Reader, scope: _Scope, seen: set[Path]) -> None:
 
 def _same_file(reader: Reader, first: str, second: str) -> bool:
     try:
-        return reader.host.resolve(first) == reader.host.resolve(second)
+        return reader.host.real(first) == reader.host.real(second)
     except ReadError:
         return False
 
@@ -217,16 +216,48 @@ def _scan_dropins(reader: Reader, scope: _Scope, unit: str, folder: str) -> None
             reader.probe(conf.path)
 
 
-def _parse(reader: Reader, path: str, cache: dict[Path, IniData | None]) -> IniData | None:
-    try:
-        real = reader.host.resolve(path)
-    except ReadError as error:
-        reader.result.errors.append(error)
-        return None
-    if real not in cache:
-        text = reader.text(path)
-        cache[real] = None if text is None else parse_ini(text)
-    return cache[real]
+MAX_PARSED_KEPT = 1024  # a unit and its drop-ins are used at once, then let go
+
+
+class _UnitFiles:
+    """The unit files of one run, parsed. Each real file is read and counted once; only the last
+    ones parsed are kept, so that memory does not grow with the number of units. A file met
+    again after that (the same file in two scopes, a shared drop-in) is read again without being
+    counted again; one that could not be read stays unread (its problem was recorded once)."""
+
+    def __init__(self, reader: Reader) -> None:
+        self.reader = reader
+        self.kept: dict[str, IniData | None] = {}
+        self.read: set[str] = set()
+        self.failed: set[str] = set()
+
+    def parse(self, path: str) -> IniData | None:
+        reader = self.reader
+        try:
+            real = reader.host.real(path)
+        except ReadError as error:
+            reader.result.errors.append(error)
+            return None
+        if real in self.kept:
+            return self.kept[real]
+        if real in self.failed:
+            return None
+        data: IniData | None = None
+        if real not in self.read:
+            self.read.add(real)
+            text = reader.text(path)
+            data = None if text is None else parse_ini(text)
+        else:
+            try:
+                data = parse_ini(reader.host.read_bytes(path).decode("utf-8", "surrogateescape"))
+            except ReadError:
+                data = None
+        if data is None:
+            self.failed.add(real)
+        if len(self.kept) >= MAX_PARSED_KEPT:
+            self.kept.clear()
+        self.kept[real] = data
+        return data
 
 
 def _state(scope: _Scope, name: str, data: IniData | None) -> tuple[str, bool | None]:
@@ -240,18 +271,16 @@ def _state(scope: _Scope, name: str, data: IniData | None) -> tuple[str, bool | 
     return "static", None
 
 
-def _report(
-    reader: Reader, scope: _Scope, cache: dict[Path, IniData | None], fallback: _Scope
-) -> None:
+def _report(reader: Reader, scope: _Scope, parsed: _UnitFiles, fallback: _Scope) -> None:
     scope.linked |= {scope.aliases[name] for name in scope.linked if name in scope.aliases}
     names = sorted(set(scope.units) | set(scope.dropins))
     timers: list[tuple[str, list[tuple[str, IniData, bool]]]] = []
     for name in names:
         path = scope.units.get(name)
-        data = _parse(reader, path, cache) if path else None
+        data = parsed.parse(path) if path else None
         files: list[tuple[str, IniData, bool]] = [(path, data, False)] if path and data else []
         for conf in sorted(scope.dropins.get(name, {}).items()):
-            conf_data = _parse(reader, conf[1], cache) if conf[1] else None
+            conf_data = parsed.parse(conf[1]) if conf[1] else None
             if conf_data is not None:
                 files.append((conf[1], conf_data, True))
         if not files:
@@ -340,11 +369,11 @@ def _report_timer(
     )
 
 
-def _generators(reader: Reader, seen: set[Path]) -> None:
+def _generators(reader: Reader, seen: set[str]) -> None:
     masked: set[tuple[str, str]] = set()
     for folder in GENERATOR_DIRS:
         try:
-            real = reader.host.resolve(folder)
+            real = reader.host.real(folder)
         except ReadError as error:
             reader.result.errors.append(error)
             continue

@@ -28,41 +28,55 @@ def parse_ini(text: str, *, continuation: bool = True) -> IniData:
     data: IniData = {}
     section: Section = data.setdefault("", {})
     pending: tuple[str, list[str], int] | None = None  # key, parts, first line
-    for number, raw in enumerate(split_lines(text), 1):
+    # (one pass with plain string methods: this runs for each of a disk's units)
+    lines = split_lines(text) if "\r" in text else text.split("\n")
+    for number, raw in enumerate(lines, 1):
+        stripped = raw.strip()
         if pending is not None:
-            stripped = raw.strip()
-            if stripped.startswith(("#", ";")):
+            if stripped[:1] in _COMMENT_STARTS:
                 continue
             key, parts, first = pending
             if continuation and stripped.endswith("\\"):
                 parts.append(stripped[:-1].strip())
                 continue
             parts.append(stripped)
-            section.setdefault(key, []).append((" ".join(p for p in parts if p), first))
+            _add(section, key, " ".join(p for p in parts if p), first)
             pending = None
             continue
-        stripped = raw.strip()
-        if not stripped or stripped.startswith(("#", ";")):
+        if not stripped or stripped[0] in "#;":
             continue
-        if stripped.startswith("["):
-            if stripped.endswith("]") and len(stripped) > 2:
+        if stripped[0] == "[":
+            if stripped[-1] == "]" and len(stripped) > 2:
                 section = data.setdefault(stripped[1:-1].strip(), {})
             continue
         key, equals, value = stripped.partition("=")
-        key = key.strip()
-        if not equals or not key:
+        if not equals:
+            continue
+        key = key.rstrip()  # the line is stripped: no blank before the key
+        if not key:
             continue
         value = value.strip()
         if continuation and value.endswith("\\"):
             pending = (key, [value[:-1].strip()], number)
             continue
-        section.setdefault(key, []).append((value, number))
+        _add(section, key, value, number)
     if pending is not None:
         key, parts, first = pending
-        section.setdefault(key, []).append((" ".join(p for p in parts if p), first))
+        _add(section, key, " ".join(p for p in parts if p), first)
     if not data[""]:
         del data[""]
     return data
+
+
+_COMMENT_STARTS = ("#", ";")
+
+
+def _add(section: Section, key: str, value: str, line: int) -> None:
+    found = section.get(key)
+    if found is None:
+        section[key] = [(value, line)]
+    else:
+        found.append((value, line))
 
 
 def values(data: IniData, section: str, key: str) -> Values:
