@@ -8,6 +8,8 @@ and `os.scandir()`: no link checks, no parsing, no judging.
 "The files the scan reads" are not guessed: `record_plan()` runs the real scan in-process with
 `Host.read_bytes` and `Host.list_dir` wrapped (for every Host, including the ones a collector
 makes for /var/lib/dpkg/info), and keeps the real path of each call and whether it succeeded.
+The dpkg `.list` files, which the scan opens inside their folder without going through
+`Host.read_bytes`, are recorded by wrapping `packages.read_list_files` the same way.
 
     python benchmarks/floor.py                      # record, then time the floor once
     python benchmarks/floor.py --save plan.json     # record and save the list
@@ -68,7 +70,10 @@ class _Recorder:
 
     def __init__(self) -> None:
         from safecheck.scan.collectors import host as host_module  # noqa: PLC0415
+        from safecheck.scan.collectors.linux import packages  # noqa: PLC0415
 
+        self.packages = packages
+        self.original_list_files = packages.read_list_files
         self.host_class = host_module.Host
         self.read_error = host_module.ReadError
         self.original = {name: getattr(self.host_class, name) for name in self.METHODS}
@@ -122,7 +127,21 @@ class _Recorder:
 
         return list_dir
 
+    def _read_list_files(self) -> Any:
+        original = self.original_list_files
+
+        def read_list_files(info: Any, entries: Any) -> Any:
+            for path, data in original(info, entries):
+                self.calls["read_list_files"] += 1
+                where = self._real(info, path)
+                if where is not None:
+                    self.reads.append(where)
+                yield path, data
+
+        return read_list_files
+
     def __enter__(self) -> _Recorder:
+        setattr(self.packages, "read_list_files", self._read_list_files())  # noqa: B010
         setattr(self.host_class, "read_bytes", self._read_bytes())  # noqa: B010
         setattr(self.host_class, "list_dir", self._list_dir())  # noqa: B010
         for name in ("resolve", "stat", "lstat"):
@@ -130,6 +149,7 @@ class _Recorder:
         return self
 
     def __exit__(self, *_exc: object) -> None:
+        setattr(self.packages, "read_list_files", self.original_list_files)  # noqa: B010
         for name, function in self.original.items():
             setattr(self.host_class, name, function)
 

@@ -17,6 +17,7 @@ from paths import TESTS
 from safecheck.core.entries import Entry
 from safecheck.scan.collectors.base import Collector, CollectorResult, Status
 from safecheck.scan.collectors.host import Host, ReadProblem
+from safecheck.scan.collectors.linux import packages as packages_module
 from safecheck.scan.collectors.linux.packages import (
     COLLECTOR,
     DpkgPackage,
@@ -197,6 +198,35 @@ def test_owned_among_never_reads_outside_the_root(tmp_path: Path) -> None:
     os.mkfifo(root / "var/lib/dpkg/info/fifo.list")
     owned = dpkg_owned_among(Host(platform="linux", root=root), {"/outside-secret", "/bin/bash"})
     assert owned == {"/bin/bash"}
+
+
+def test_owned_among_reads_a_link_inside_the_folder_through_the_host(tmp_path: Path) -> None:
+    """A .list that is a link is read as the Host reads it (inside the root), a folder or an
+    oversized file named .list is not read, and opening by folder gives what the Host gives."""
+    dpkg_info(tmp_path)
+    info = tmp_path / "var/lib/dpkg/info"
+    write(tmp_path, "/var/lib/dpkg/real-vim.txt", "/usr/bin/vim\n")
+    (info / "vim.list").symlink_to("../real-vim.txt")  # outside the info folder, inside the root
+    (info / "folder.list").mkdir()
+    write(tmp_path, "/var/lib/dpkg/info/huge.list", "/usr/bin/huge\n" + "x" * 100)
+    wanted = {"/usr/bin/vim", "/usr/bin/huge", "/bin/bash", "/usr/bin/sleep"}
+    host = Host(platform="linux", root=tmp_path)
+    limit = 50
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(packages_module, "MAX_LIST_BYTES", limit)
+        owned = dpkg_owned_among(host, wanted)
+        patch.setattr(packages_module, "_BY_FOLDER", False)  # the Host for every file
+        through_host = dpkg_owned_among(host, wanted)
+    assert owned == through_host == {"/bin/bash", "/usr/bin/sleep"}
+    assert dpkg_owned_among(host, wanted) == {"/bin/bash", "/usr/bin/sleep", "/usr/bin/huge"}
+
+
+def test_read_list_files_names_each_file_read(tmp_path: Path) -> None:
+    dpkg_info(tmp_path)
+    info = Host(platform="linux", root=tmp_path / "var/lib/dpkg/info")
+    found = dict(packages_module.read_list_files(info, info.list_dir("/")))
+    assert sorted(found) == ["/bash.list", "/coreutils.list", "/libc6:amd64.list"]
+    assert found["/coreutils.list"] == b"/usr/bin/sleep\n/usr/bin/[\n"
 
 
 def test_owned_among_without_dpkg(tmp_path: Path) -> None:
