@@ -221,6 +221,38 @@ def test_owned_among_reads_a_link_inside_the_folder_through_the_host(tmp_path: P
     assert dpkg_owned_among(host, wanted) == {"/bin/bash", "/usr/bin/sleep", "/usr/bin/huge"}
 
 
+def test_list_times_are_what_the_host_says(tmp_path: Path) -> None:
+    """The dates of the .list files, read from one listing, are those the Host gives for
+    every kind of name: arch-qualified, plain, a link inside the root, missing, strange."""
+    info_dir = tmp_path / "var/lib/dpkg/info"
+    write(tmp_path, "/var/lib/dpkg/info/libc6:amd64.list", "/x\n")
+    write(tmp_path, "/var/lib/dpkg/info/bash.list", "/x\n")
+    write(tmp_path, "/var/lib/dpkg/info/both:amd64.list", "/x\n")
+    write(tmp_path, "/var/lib/dpkg/info/both.list", "/x\n")
+    write(tmp_path, "/var/lib/dpkg/elsewhere.list", "/x\n")
+    write(tmp_path, "/etc/passwd.list", "/x\n")
+    (info_dir / "linked.list").symlink_to("../elsewhere.list")
+    (info_dir / "dangling.list").symlink_to("../nothing.list")
+    for number, name in enumerate(sorted(os.listdir(info_dir))):
+        if name != "dangling.list":
+            os.utime(info_dir / name, (1_700_000_000 + number, 1_700_000_000 + number))
+    info = Host(platform="linux", root=info_dir)
+    times = packages_module._ListTimes(info)
+    names = ["libc6", "bash", "both", "linked", "dangling", "missing", "../../../etc/passwd"]
+    names += ["a/b", ".", "..", "nul\x00"]
+    for name in names:
+        for arch in ("amd64", ""):
+            package = DpkgPackage(name, "1", arch, "install ok installed", 1)
+            expected = None
+            for candidate in (f"/{name}:{arch}.list", f"/{name}.list"):
+                expected = info.modified(candidate)
+                if expected is not None:
+                    break
+            assert times(package) == expected, (name, arch)
+    assert times(DpkgPackage("bash", "1", "amd64", "install ok installed", 1)) is not None
+    assert packages_module._ListTimes(None)(DpkgPackage("bash", "1", "", "", 1)) is None
+
+
 def test_read_list_files_names_each_file_read(tmp_path: Path) -> None:
     dpkg_info(tmp_path)
     info = Host(platform="linux", root=tmp_path / "var/lib/dpkg/info")

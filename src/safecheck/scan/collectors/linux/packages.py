@@ -104,15 +104,51 @@ def parse_dpkg_status(text: str) -> list[DpkgPackage]:
     return packages
 
 
-def _list_time(info: Host | None, package: DpkgPackage) -> datetime | None:
-    """When the package's file list was last written: when it was installed or upgraded."""
-    if info is None:
+class _ListTimes:
+    """When each package's file list was last written (when it was installed or upgraded).
+
+    The info folder is listed once: a package is then one stat of the file that is there,
+    instead of resolving two paths (most packages have no `name:arch.list`) through the Host.
+    Links, and names the listing cannot hold, are still asked of the Host."""
+
+    def __init__(self, info: Host | None) -> None:
+        self.info = info
+        self.names: set[str] = set()
+        self.plain: set[str] | None = None  # entries that are not links; None: not listed
+        if info is None:
+            return
+        plain: set[str] = set()
+        try:
+            with os.scandir(os.fspath(info.root)) as scan:
+                for entry in scan:
+                    self.names.add(entry.name)
+                    if not entry.is_symlink():
+                        plain.add(entry.name)
+        except OSError:
+            return
+        self.plain = plain
+
+    def __call__(self, package: DpkgPackage) -> datetime | None:
+        if self.info is None:
+            return None
+        for name in (f"{package.name}:{package.architecture}.list", f"{package.name}.list"):
+            found = self._modified(self.info, name)
+            if found is not None:
+                return found
         return None
-    for name in (f"/{package.name}:{package.architecture}.list", f"/{package.name}.list"):
-        found = info.modified(name)
-        if found is not None:
-            return found
-    return None
+
+    def _modified(self, info: Host, name: str) -> datetime | None:
+        if self.plain is None or "/" in name or "\0" in name or name in (".", ".."):
+            return info.modified(f"/{name}")
+        if name not in self.names:
+            return None  # not in the folder: the Host would find nothing either
+        if name not in self.plain:
+            return info.modified(f"/{name}")
+        try:
+            seconds = os.lstat(f"{os.fspath(info.root).rstrip('/')}/{name}").st_mtime
+        except OSError:
+            return None
+        return datetime.fromtimestamp(seconds, UTC)
 
 
 def _dpkg_entries(host: Host, result: CollectorResult) -> bool:
@@ -128,6 +164,7 @@ def _dpkg_entries(host: Host, result: CollectorResult) -> bool:
         info: Host | None = Host(host.platform, host.resolve(DPKG_INFO))
     except ReadError:
         info = None
+    list_time = _ListTimes(info)
     for package in parse_dpkg_status(text):
         details = [("manager", "dpkg"), ("version", package.version)]
         if package.architecture:
@@ -141,7 +178,7 @@ def _dpkg_entries(host: Host, result: CollectorResult) -> bool:
                 location=DPKG_STATUS,
                 name=package.name,
                 line=package.line,
-                modified=_list_time(info, package),
+                modified=list_time(package),
                 details=tuple(details),
             )
         )
