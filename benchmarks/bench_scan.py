@@ -29,8 +29,8 @@ from pathlib import Path
 
 import floor
 
+from safecheck.catalog.compiled import packaged_catalog
 from safecheck.catalog.index import CatalogIndex
-from safecheck.catalog.loader import load_catalog
 from safecheck.core.entries import Hit
 from safecheck.core.i18n import Translator
 from safecheck.report.findings import findings_from_hits
@@ -50,6 +50,7 @@ from safecheck.scan.run import (
     paths_to_check,
     run_scan,
 )
+from safecheck.scan.script_bodies import script_entries
 
 HERE = Path(__file__).resolve().parent
 AIM_SECONDS = 1.0
@@ -157,7 +158,8 @@ def safecheck_command() -> list[str]:
 
 
 def live_scan() -> None:
-    run_scan(live_host(), all_collectors(), Translator("en"), owned_files=dpkg_owned_among)
+    host = live_host()  # as scan_cmd calls it
+    run_scan(host, all_collectors(host.platform), Translator("en"), owned_files=dpkg_owned_among)
 
 
 # --- breakdown --------------------------------------------------------------------------------
@@ -173,7 +175,7 @@ def breakdown(host: Host, t: Translator) -> list[tuple[str, float, str]]:
     if host.processes is not None:
         host.processes = CachedProcessSource(host.processes)
     results: list[CollectorResult] = []
-    for collector in all_collectors():
+    for collector in all_collectors(host.platform):
         if not _applies(collector, host):
             rows.append((collector.id, 0.0, "does not apply"))
             continue
@@ -187,16 +189,27 @@ def breakdown(host: Host, t: Translator) -> list[tuple[str, float, str]]:
             )
         )
         results.append(result)
-    start = time.perf_counter()
     all_entries = [entry for result in results for entry in result.entries]
+    start = time.perf_counter()
+    index = CatalogIndex(packaged_catalog())
+    rows.append(
+        ("catalog load + index", time.perf_counter() - start, f"{len(index.catalog.tools)} tools")
+    )
+    start = time.perf_counter()
+    matches, reading = script_entries(
+        host, all_entries, lambda program: bool(index.by_process(program, host.platform))
+    )
+    rows.append(
+        (
+            "start-up scripts (read + judge)",
+            time.perf_counter() - start,
+            f"{reading.read} read, {len(matches)} matches",
+        )
+    )
+    start = time.perf_counter()
     owned = dpkg_owned_among(host, paths_to_check(all_entries))
     rows.append(
         ("owned files (dpkg_owned_among)", time.perf_counter() - start, f"{len(owned or ())} owned")
-    )
-    start = time.perf_counter()
-    index = CatalogIndex(load_catalog())
-    rows.append(
-        ("catalog load + index", time.perf_counter() - start, f"{len(index.catalog.tools)} tools")
     )
     ctx = Context(
         platform=host.platform,
@@ -211,6 +224,8 @@ def breakdown(host: Host, t: Translator) -> list[tuple[str, float, str]]:
         entries += len(result.entries)
         for entry in result.entries:
             hits.extend(judge(entry, ctx))
+    for entry in matches:
+        hits.extend(judge(entry, ctx))
     rows.append(
         ("judge entries", time.perf_counter() - start, f"{entries} entries, {len(hits)} hits")
     )
@@ -340,7 +355,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\nbreakdown of one in-process run_scan (live host), each step timed once:")
     print_breakdown(breakdown(live_host(), t))
     host = live_host()
-    report = run_scan(host, all_collectors(), t, owned_files=dpkg_owned_among)
+    report = run_scan(host, all_collectors(host.platform), t, owned_files=dpkg_owned_among)
     print(f"render_json of the report: {timed(lambda: render_json(report)) * 1000:.1f} ms")
     return 0
 

@@ -174,7 +174,9 @@ def record_plan() -> Plan:
     from safecheck.scan.run import run_scan  # noqa: PLC0415
 
     with _Recorder() as recorder:
-        run_scan(live_host(), all_collectors(), Translator("en"), owned_files=dpkg_owned_among)
+        host = live_host()
+        collectors = all_collectors(host.platform)
+        run_scan(host, collectors, Translator("en"), owned_files=dpkg_owned_among)
     return recorder.plan()
 
 
