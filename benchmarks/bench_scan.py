@@ -29,7 +29,7 @@ from pathlib import Path
 
 import floor
 
-from safecheck.catalog.compiled import packaged_catalog
+from safecheck.catalog.packaged import packaged_catalog
 from safecheck.catalog.index import CatalogIndex
 from safecheck.core.entries import Hit
 from safecheck.core.i18n import Translator

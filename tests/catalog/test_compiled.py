@@ -8,20 +8,20 @@ from pathlib import Path
 
 import pytest
 
-from safecheck.catalog import compiled
+from safecheck.catalog import packaged
 from safecheck.catalog.compiled import (
     PACKAGED_DIR,
     compile_catalog,
     compiled_path,
     load_compiled,
-    packaged_catalog,
     yaml_files,
 )
+from safecheck.catalog.packaged import packaged_catalog
 from safecheck.catalog.loader import catalog_files, load_catalog, packaged_catalog_dir
 from safecheck.catalog.model import Catalog
 from safecheck.core.errors import DataError
 
-REGENERATE = "run `python -m safecheck.catalog.compiled` after changing data/catalog/*.yaml"
+REGENERATE = "run `python -m safecheck.catalog.packaged` after changing data/catalog/*.yaml"
 
 
 def _validated(folder: Path) -> Catalog:
@@ -71,7 +71,7 @@ def test_an_edited_yaml_is_validated_again_not_read_stale(
     text = target.read_text(encoding="utf-8")
     target.write_text(text.replace("name: logkeys", "name: logkeys-renamed", 1), encoding="utf-8")
     assert load_compiled(folder, yaml_files(folder)) is None
-    monkeypatch.setattr(compiled, "PACKAGED_DIR", folder)
+    monkeypatch.setattr(packaged, "PACKAGED_DIR", folder)
     catalog = packaged_catalog()
     tool = catalog.get("logkeys")
     assert tool is not None and tool.name == "logkeys-renamed"
@@ -92,7 +92,7 @@ def test_a_stale_catalog_with_mistakes_is_refused(
 ) -> None:
     folder = _copy(tmp_path)
     (folder / "keylogger.yaml").write_text("tools: [\n", encoding="utf-8")
-    monkeypatch.setattr(compiled, "PACKAGED_DIR", folder)
+    monkeypatch.setattr(packaged, "PACKAGED_DIR", folder)
     with pytest.raises(DataError):
         packaged_catalog()
 
@@ -130,7 +130,7 @@ def test_a_scan_does_not_import_the_yaml_validator() -> None:
     import sys
 
     code = (
-        "import sys; from safecheck.catalog.compiled import packaged_catalog; "
+        "import sys; from safecheck.catalog.packaged import packaged_catalog; "
         "packaged_catalog(); print('safecheck.catalog.loader' in sys.modules)"
     )
     done = subprocess.run(  # noqa: S603 - our own interpreter, fixed code

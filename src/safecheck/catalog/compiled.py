@@ -6,16 +6,14 @@ work; the result is the same at every run. So the validated tools are kept in
 `data/catalog.compiled.json` with the SHA-256 of the YAML files they came from. A run reads the
 YAML files' bytes (about 90 KB), hashes them, and uses the JSON only when the hash is the
 same: an edited catalog that was not compiled again is parsed and validated as before, never
-read stale. Nothing is written at run time; `python -m safecheck.catalog.compiled` writes the
-file (a developer's step, like the tests' check that it is current:
-tests/catalog/test_compiled.py).
+read stale. Nothing is written at run time; `python -m safecheck.catalog.packaged` writes the
+file (a developer's step; tests/catalog/test_compiled.py fails when it is not current).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -129,43 +127,3 @@ def load_compiled(folder: Path, files: list[Path]) -> Catalog | None:
 def yaml_files(folder: Path) -> list[Path]:
     """The catalog files of a folder, in the order the loader reads them."""
     return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
-
-
-def packaged_catalog() -> Catalog:
-    """The packaged catalog: the compiled form when it was made from the YAML as it is now,
-    else the YAML, validated (DataError when it has problems)."""
-    folder = PACKAGED_DIR
-    try:
-        found = load_compiled(folder, yaml_files(folder))
-    except OSError:
-        found = None
-    if found is not None:
-        return found
-    from safecheck.catalog.loader import load_catalog  # noqa: PLC0415 - only when stale
-
-    return load_catalog([folder])
-
-
-def main() -> int:
-    """Validate the packaged catalog and write its compiled form (a developer's step)."""
-    from safecheck.catalog.loader import (  # noqa: PLC0415 - the loader imports this module
-        catalog_files,
-        packaged_catalog_dir,
-        validate_catalog,
-    )
-
-    folder = packaged_catalog_dir()
-    files = catalog_files([folder])
-    tools, problems = validate_catalog(files)
-    if problems:
-        for problem in problems:
-            print(problem, file=sys.stderr)
-        return 1
-    target = compiled_path(folder)
-    target.write_text(compile_catalog(Catalog(tools=tuple(tools)), files), encoding="utf-8")
-    print(f"{target}: {len(tools)} tools")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

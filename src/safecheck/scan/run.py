@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from safecheck.catalog.compiled import packaged_catalog
+from safecheck.catalog.packaged import packaged_catalog
 from safecheck.catalog.index import CatalogIndex
 from safecheck.core.entries import Entry, Hit
 from safecheck.core.i18n import Translator
