@@ -16,7 +16,6 @@ are not read here.
 from __future__ import annotations
 
 import os
-import sqlite3
 import stat
 import struct
 from collections.abc import Iterator
@@ -357,6 +356,8 @@ def read_rpm_sqlite(host: Host, path: str) -> tuple[list[RpmPackage], list[ReadE
         errors.append(
             ReadError(path + "-wal", ReadProblem.OTHER, "the latest rpm changes there are not read")
         )
+    import sqlite3  # noqa: PLC0415 - only an rpm system needs it (a few ms at every scan)
+
     try:
         uri = "file:" + quote(host.resolve(path).as_posix()) + "?mode=ro&immutable=1"
         connection = sqlite3.connect(uri, uri=True)
