@@ -8,8 +8,9 @@ and `os.scandir()`: no link checks, no parsing, no judging.
 "The files the scan reads" are not guessed: `record_plan()` runs the real scan in-process with
 `Host.read_bytes` and `Host.list_dir` wrapped (for every Host, including the ones a collector
 makes for /var/lib/dpkg/info), and keeps the real path of each call and whether it succeeded.
-The dpkg `.list` files, which the scan opens inside their folder without going through
-`Host.read_bytes`, are recorded by wrapping `packages.read_list_files` the same way.
+The dpkg `.list` files, which the scan lists and opens inside their folder without going
+through `Host.list_dir` and `Host.read_bytes`, are recorded by wrapping
+`packages.list_files` and `packages.read_list_files` the same way.
 
     python benchmarks/floor.py                      # record, then time the floor once
     python benchmarks/floor.py --save plan.json     # record and save the list
@@ -74,6 +75,7 @@ class _Recorder:
 
         self.packages = packages
         self.original_list_files = packages.read_list_files
+        self.original_listing = packages.list_files
         self.host_class = host_module.Host
         self.read_error = host_module.ReadError
         self.original = {name: getattr(self.host_class, name) for name in self.METHODS}
@@ -140,7 +142,20 @@ class _Recorder:
 
         return read_list_files
 
+    def _list_files(self) -> Any:
+        original = self.original_listing
+
+        def list_files(info: Any) -> Any:
+            self.calls["list_files"] += 1
+            where = self._real(info, "/")
+            if where is not None:
+                self.listings.append(where)
+            return original(info)
+
+        return list_files
+
     def __enter__(self) -> _Recorder:
+        setattr(self.packages, "list_files", self._list_files())  # noqa: B010
         setattr(self.packages, "read_list_files", self._read_list_files())  # noqa: B010
         setattr(self.host_class, "read_bytes", self._read_bytes())  # noqa: B010
         setattr(self.host_class, "list_dir", self._list_dir())  # noqa: B010
@@ -149,6 +164,7 @@ class _Recorder:
         return self
 
     def __exit__(self, *_exc: object) -> None:
+        setattr(self.packages, "list_files", self.original_listing)  # noqa: B010
         setattr(self.packages, "read_list_files", self.original_list_files)  # noqa: B010
         for name, function in self.original.items():
             setattr(self.host_class, name, function)

@@ -218,6 +218,9 @@ def test_owned_among_reads_a_link_inside_the_folder_through_the_host(tmp_path: P
         patch.setattr(packages_module, "_BY_FOLDER", False)  # the Host for every file
         through_host = dpkg_owned_among(host, wanted)
     assert owned == through_host == {"/bin/bash", "/usr/bin/sleep"}
+    info_host = Host(platform="linux", root=info)
+    listed = [e for e in info_host.list_dir("/") if e.name.endswith(".list")]
+    assert packages_module.list_files(info_host) == listed  # links, folders and all
     assert dpkg_owned_among(host, wanted) == {"/bin/bash", "/usr/bin/sleep", "/usr/bin/huge"}
 
 
@@ -259,6 +262,11 @@ def test_read_list_files_names_each_file_read(tmp_path: Path) -> None:
     found = dict(packages_module.read_list_files(info, info.list_dir("/")))
     assert sorted(found) == ["/bash.list", "/coreutils.list", "/libc6:amd64.list"]
     assert found["/coreutils.list"] == b"/usr/bin/sleep\n/usr/bin/[\n"
+
+
+def test_an_unreadable_info_folder_means_no_ownership(tmp_path: Path) -> None:
+    write(tmp_path, "/var/lib/dpkg/info", "not a folder")
+    assert dpkg_owned_among(Host(platform="linux", root=tmp_path), {"/bin/bash"}) is None
 
 
 def test_owned_among_without_dpkg(tmp_path: Path) -> None:

@@ -220,6 +220,33 @@ def _read_at(folder: int, name: str, limit: int) -> bytes | None:
         os.close(fd)
 
 
+def list_files(info: Host) -> list[DirEntry]:
+    """The entries named `*.list` of `info`'s root (/var/lib/dpkg/info), as `Host.list_dir`
+    gives them, without making an entry for each of the folder's other 2,000+ files
+    (maintainer scripts, md5sums); empty when the folder cannot be listed."""
+    try:
+        with os.scandir(os.fspath(info.root)) as scan:
+            raw = [entry for entry in scan if entry.name.endswith(".list")]
+    except OSError:  # missing or unreadable: no ownership known, as with no .list at all
+        return []
+    found: list[DirEntry] = []
+    for entry in raw:
+        path = f"/{entry.name}"
+        try:
+            is_link = entry.is_symlink()
+            is_dir = info.is_dir(path) if is_link else entry.is_dir(follow_symlinks=False)
+            if is_link:
+                target = info.stat(path)
+                is_file = target is not None and stat.S_ISREG(target.st_mode)
+            else:
+                is_file = entry.is_file(follow_symlinks=False)
+        except OSError:
+            is_link, is_dir, is_file = False, False, False
+        found.append(DirEntry(entry.name, path, is_dir, is_file, is_link))
+    found.sort(key=lambda e: e.name)
+    return found
+
+
 def read_list_files(info: Host, entries: list[DirEntry]) -> Iterator[tuple[str, bytes]]:
     """(path, bytes) of every readable `.list` file among the entries of `info`'s root, the
     folder /var/lib/dpkg/info. The 800+ files of a desktop are opened inside the folder opened
@@ -257,10 +284,10 @@ def dpkg_owned_among(host: Host, wanted: set[str]) -> set[str] | None:
     ms with benchmarks/bench_scan.py)."""
     try:
         info = Host(host.platform, host.resolve(DPKG_INFO), max_bytes=MAX_LIST_BYTES)
-        entries = info.list_dir("/")
+        entries = list_files(info)
     except ReadError:
         return None
-    if not any(e.name.endswith(".list") for e in entries):
+    if not entries:
         return None
     targets = {p.encode("utf-8", errors="surrogateescape") for p in wanted}
     found: set[bytes] = set()
