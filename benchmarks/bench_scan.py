@@ -29,8 +29,8 @@ from pathlib import Path
 
 import floor
 
-from safecheck.catalog.packaged import packaged_catalog
 from safecheck.catalog.index import CatalogIndex
+from safecheck.catalog.packaged import packaged_catalog
 from safecheck.core.entries import Hit
 from safecheck.core.i18n import Translator
 from safecheck.report.findings import findings_from_hits

@@ -4,6 +4,8 @@ from, and never used once the YAML has changed."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,9 +18,9 @@ from safecheck.catalog.compiled import (
     load_compiled,
     yaml_files,
 )
-from safecheck.catalog.packaged import packaged_catalog
 from safecheck.catalog.loader import catalog_files, load_catalog, packaged_catalog_dir
 from safecheck.catalog.model import Catalog
+from safecheck.catalog.packaged import packaged_catalog
 from safecheck.core.errors import DataError
 
 REGENERATE = "run `python -m safecheck.catalog.packaged` after changing data/catalog/*.yaml"
@@ -126,14 +128,9 @@ def test_compiling_a_copy_gives_the_same_tools_with_the_copys_paths(tmp_path: Pa
 
 
 def test_a_scan_does_not_import_the_yaml_validator() -> None:
-    import subprocess
-    import sys
-
     code = (
         "import sys; from safecheck.catalog.packaged import packaged_catalog; "
         "packaged_catalog(); print('safecheck.catalog.loader' in sys.modules)"
     )
-    done = subprocess.run(  # noqa: S603 - our own interpreter, fixed code
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"

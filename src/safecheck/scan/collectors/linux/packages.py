@@ -187,9 +187,8 @@ def _dpkg_entries(host: Host, result: CollectorResult) -> bool:
 
 # Opening a .list file by name inside the folder opened once: no path resolution and no link
 # followed (the folder itself was resolved inside the inspected root).
-_OPEN_FLAGS = (
-    os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-) | getattr(os, "O_NOCTTY", 0)
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+_OPEN_FLAGS |= getattr(os, "O_NOCTTY", 0)
 _BY_FOLDER = os.open in os.supports_dir_fd and bool(getattr(os, "O_NOFOLLOW", 0))
 
 
