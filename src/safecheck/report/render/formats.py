@@ -19,6 +19,8 @@ class ReportFormat(StrEnum):
 
 def help_section(report: Report, t: Translator) -> str | None:
     """The help contacts of the report's country, rebuilt from the packaged data."""
+    if not report.metadata.country:  # a scan names no country: no contacts file to read
+        return None
     country = load_resources().get(report.metadata.country.upper())
     if country is None:
         return None
