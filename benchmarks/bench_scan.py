@@ -275,7 +275,8 @@ def main(argv: list[str] | None = None) -> int:
 
     plan = floor.record_plan()
     print(
-        f"\nThe scan reads {len(plan.reads)} files ({len(plan.failed_reads)} more reads fail) and "
+        f"\nThe scan reads {len(plan.reads)} files and the first bytes of {len(plan.heads)} "
+        f"programs ({len(plan.failed_reads)} more reads fail) and "
         f"lists {len(plan.listings)} folders; Host calls: "
         + ", ".join(f"{k} {v}" for k, v in sorted(plan.calls.items()))
     )
