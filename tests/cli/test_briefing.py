@@ -4,6 +4,7 @@ every country, and French puts a space before the colon (issue 17)."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
@@ -70,3 +71,66 @@ def test_the_protection_order_is_in_the_help_section_not_among_the_numbers(
     first, second = screens("fr", "FR", monkeypatch)
     assert "juge aux affaires familiales" not in first + second
     assert "ordonnance de protection" in first  # where to read about it
+
+
+def test_the_checklists_load_while_the_first_screen_is_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The guided checkup shows its first screen without waiting for the packaged checklists:
+    they load once that screen and its prompt are shown, before the person's Enter is read."""
+    import safecheck.cli.checkup as flow  # noqa: PLC0415
+    from safecheck.cli.output import OutputOptions  # noqa: PLC0415
+
+    out = io.StringIO()
+    shown_when_loaded: list[str] = []
+
+    class Stop(Exception):
+        pass
+
+    def fake_load(paths: object = None) -> object:
+        shown_when_loaded.append(out.getvalue())
+        raise Stop  # enough: the order is what this test is about
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr("sys.stdin", Tty("\n\n"))
+    monkeypatch.setattr(flow, "load_checklists", fake_load)
+    monkeypatch.setattr(flow, "install_quick_exit_on_interrupt", lambda: None)
+    monkeypatch.setattr(
+        flow, "err_console", lambda soft_wrap=True: Console(file=out, width=80, color_system=None)
+    )
+    with pytest.raises(Stop):
+        flow.run("en", "FR", False, None, None, False, OutputOptions())
+    t = Translator("en")
+    assert len(shown_when_loaded) == 1
+    assert "3919" in shown_when_loaded[0]  # the first screen's contacts
+    assert shown_when_loaded[0].rstrip().endswith(t("briefing.next"))
+    assert t("briefing.continue") not in shown_when_loaded[0]  # Enter not read yet
+
+
+def test_checklists_given_on_the_command_line_load_before_the_briefing(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A problem in a file the person gave is said before anything else."""
+    import safecheck.cli.checkup as flow  # noqa: PLC0415
+    from safecheck.cli.output import OutputOptions  # noqa: PLC0415
+    from safecheck.core.errors import DataError  # noqa: PLC0415
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: [unclosed\n", encoding="utf-8")
+    out = io.StringIO()
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr("sys.stdin", Tty("\n\n"))
+    monkeypatch.setattr(flow, "install_quick_exit_on_interrupt", lambda: None)
+    monkeypatch.setattr(
+        flow, "err_console", lambda soft_wrap=True: Console(file=out, width=80, color_system=None)
+    )
+    with pytest.raises(DataError):
+        flow.run("en", "FR", False, None, [bad], False, OutputOptions())
+    assert out.getvalue() == ""  # nothing of the briefing was shown

@@ -9,6 +9,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 HEAVY = (
     "regipy",  # Windows hives: only a scan of a Windows disk
     "pefile",  # Windows programs' version information: the same
@@ -52,6 +54,49 @@ def test_version_and_help_load_no_heavy_module() -> None:
         loaded = loaded_by(*args)
         assert "safecheck.cli.app" in loaded  # the probe did run the command
         assert not [name for name in HEAVY if name in loaded], args
+
+
+# typer's own help screen and what it imports (Markdown, Syntax, Traceback, Columns): the help is
+# ours (cli/help_screen.py), written with the panels and tables the checkup loads anyway
+TYPER_HELP = (
+    "typer.rich_utils",
+    "rich.markdown",
+    "markdown_it",
+    "pygments",
+    "rich.syntax",
+    "rich.traceback",
+)
+# what only writing a file or a report needs
+WRITING = ("secrets", "hmac", "tempfile", "getpass", "safecheck.report.jsonio")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--help",),
+        ("--lang", "fr", "--help"),
+        ("checkup", "--help"),
+        ("scan", "--help"),
+        ("case", "--help"),
+        ("case", "new", "--help"),
+        ("catalog", "list", "--help"),
+        ("languages", "-h"),
+    ],
+)
+def test_help_is_ours_not_typers(args: tuple[str, ...]) -> None:
+    loaded = loaded_by(*args)
+    assert "safecheck.cli.help_screen" in loaded  # the probe did show our help
+    assert not [name for name in TYPER_HELP if name in loaded], args
+
+
+@pytest.mark.parametrize("args", [("--help",), ("checkup", "--help"), ("scan", "--help")])
+def test_help_and_the_checkup_options_load_nothing_only_writing_needs(
+    args: tuple[str, ...],
+) -> None:
+    # (the case commands write a case file and load the file writer with their module)
+    loaded = loaded_by(*args)
+    assert "safecheck.cli.app" in loaded
+    assert not [name for name in WRITING if name in loaded], args
 
 
 def test_version_alone_loads_no_command_line_library() -> None:

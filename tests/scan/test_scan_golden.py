@@ -36,8 +36,8 @@ import test_macos_scan as mac_cases  # noqa: E402
 import test_scan_linux_roots as linux_cases  # noqa: E402
 from linux_fakeroot import write  # noqa: E402
 from macos_fakeroot import mac_root, make_host  # noqa: E402
-from win_fakeroot import CONFIG, plant, software_hive, task_xml, windows_root  # noqa: E402
 from win_fakeroot import host as windows_host  # noqa: E402
+from win_fakeroot import planted_windows_root  # noqa: E402
 
 GOLDEN = TESTS / "scan" / "golden"
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
@@ -72,31 +72,7 @@ def mac_disk(tmp_path: Path) -> Host:
 
 
 def windows_disk(tmp_path: Path) -> Host:
-    root = windows_root(tmp_path / "windows")
-    plant(
-        root / "Users/alice/NTUSER.DAT",
-        {"Software\\Microsoft\\Windows\\CurrentVersion\\Run": {"Updater": "string:C:\\u.exe"}},
-    )
-    plant(
-        root / CONFIG / "SYSTEM",
-        {
-            "ControlSet001\\Services\\anydesk": {
-                "ImagePath": "string:C:\\Program Files (x86)\\AnyDesk\\AnyDesk.exe --service",
-                "Start": "dword:0x2",
-            }
-        },
-    )
-    software_hive(
-        root,
-        {
-            "Microsoft\\Windows NT\\CurrentVersion\\Image File Execution Options\\utilman.exe": {
-                "Debugger": "string:C:\\Windows\\System32\\cmd.exe"
-            }
-        },
-    )
-    (root / "Windows/System32/Tasks/Sync").write_bytes(
-        task_xml("powershell.exe", "-w hidden -enc SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQA")
-    )
+    root = planted_windows_root(tmp_path / "windows")
     date_everything(root, OLD)
     return windows_host(root)
 

@@ -3,7 +3,8 @@
 The guided checkup (`safecheck` alone, `safecheck checkup`) is defined here; every other
 command's module is imported only when that command is asked for (`_LazyCommands`): a person
 starting the checkup does not wait for the scan, the phone, the case and the catalog commands
-to load. `--help` lists them from their help texts alone.
+to load. `--help` lists them from their help texts alone, and every command's help screen is
+ours (`help_screen`), not typer's.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from safecheck.cli.common import (
     handled_errors,
     languages_text,
 )
+from safecheck.cli.help_screen import HelpCommand, HelpGroup
 from safecheck.cli.output import OutputOptions
 from safecheck.core.i18n import DEFAULT_LANGUAGE, Translator, language_from_environment
 from safecheck.report.render.formats import ReportFormat
@@ -38,7 +40,7 @@ def _command(module: str, function: str, name: str) -> Callable[[], Any]:
 
     def make() -> Any:
         single = typer.Typer(add_completion=False)
-        single.command(name, help=HELP(f"help.{name}"))(
+        single.command(name, help=HELP(f"help.{name}"), cls=HelpCommand)(
             getattr(importlib.import_module(module), function)
         )
         return typer.main.get_command(single)
@@ -46,13 +48,27 @@ def _command(module: str, function: str, name: str) -> Callable[[], Any]:
     return make
 
 
+def _with_our_help(sub_app: typer.Typer) -> None:
+    """Every command and group of `sub_app` shows our help screen (unless it chose a class of
+    its own: typer gives its base classes to those that did not)."""
+    for command_info in sub_app.registered_commands:
+        if command_info.cls in (None, TyperCommand):
+            command_info.cls = HelpCommand
+    for group_info in sub_app.registered_groups:
+        if group_info.typer_instance is not None:
+            _with_our_help(group_info.typer_instance)
+            if group_info.cls in (None, TyperGroup):
+                group_info.cls = HelpGroup
+
+
 def _group(module: str, name: str) -> Callable[[], Any]:
     """A group of commands (the typer app `app` of `module`), made when first asked for."""
 
     def make() -> Any:
         sub_app = importlib.import_module(module).app
+        _with_our_help(sub_app)
         return typer.main.get_group_from_info(
-            typer.models.TyperInfo(sub_app, name=name),
+            typer.models.TyperInfo(sub_app, name=name, cls=HelpGroup),
             pretty_exceptions_short=sub_app.pretty_exceptions_short,
             suggest_commands=sub_app.suggest_commands,
             rich_markup_mode=sub_app.rich_markup_mode,
@@ -101,7 +117,7 @@ class _LazyCommands(MutableMapping[str, Any]):
                 raise KeyError(name)
             make, help_key, is_group = lazy
             if self.listing:
-                kind = TyperGroup if is_group else TyperCommand
+                kind = HelpGroup if is_group else HelpCommand
                 return kind(name=name, help=HELP(help_key))
             self.made[name] = make()
         return self.made[name]
@@ -123,7 +139,7 @@ class _LazyCommands(MutableMapping[str, Any]):
         return name in self.made or LAZY_COMMANDS.get(str(name)) is not None
 
 
-class _LazyGroup(TyperGroup):
+class _LazyGroup(HelpGroup):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.lazy = _LazyCommands(self.commands)
@@ -147,7 +163,7 @@ app = typer.Typer(
 )
 
 
-@app.command("languages", help=HELP("help.languages"))
+@app.command("languages", help=HELP("help.languages"), cls=HelpCommand)
 def languages(
     lang: Annotated[str | None, typer.Option("--lang", help=HELP("help.option.lang"))] = None,
 ) -> None:
@@ -240,7 +256,7 @@ def root(
         check_language(lang)
 
 
-@app.command("checkup", help=HELP("help.checkup"))
+@app.command("checkup", help=HELP("help.checkup"), cls=HelpCommand)
 def checkup(
     lang: LangOption = None,
     country: CountryOption = "FR",

@@ -83,10 +83,12 @@ def briefing_contacts(country: Country) -> list[Contact]:
     return marked or [c for c in country.contacts if c.kind in BRIEFING_KINDS]
 
 
-def show_briefing(console: Console, t: Translator, country: Country) -> None:
+def show_briefing(
+    console: Console, t: Translator, country: Country, meanwhile: Callable[[], object] | None = None
+) -> None:
     """The safety briefing, before any question, on two screens that each fit 24 lines of 80
     columns: what the checkup is, how to leave and whom to call; then what acting may reveal
-    and why another device may be safer."""
+    and why another device may be safer. `meanwhile` runs while the first screen is read."""
     console.print(
         Panel(escape(t("briefing.body")), title=escape(t("briefing.title")), border_style="yellow")
     )
@@ -103,7 +105,7 @@ def show_briefing(console: Console, t: Translator, country: Country) -> None:
         contacts.add_row(Text(contact.contact), Text(line))
     console.print(Padding(contacts, (0, 0, 0, 2)))
     console.print(t("briefing.more", country=country.code), style="dim", markup=False)
-    read_line(console, t("briefing.next") + " ")
+    read_line(console, t("briefing.next") + " ", meanwhile)
     console.print()
     console.print(Panel(escape(t("briefing.body_more")), border_style="yellow"))
     read_line(console, t("briefing.continue") + " ")
@@ -202,8 +204,12 @@ def run(
     if answers_file is None and not sys.stdin.isatty():
         raise UsageError(Translator(lang or DEFAULT_LANGUAGE)("error.no_terminal"))
     country = find_country(country_code)
-    checklists: ChecklistSet = load_checklists(checklist_paths or None)
+    # checklist files given with --checklists load first, so that a problem in them is said
+    # before anything else; the packaged ones (checked by the tests) load while the person
+    # reads the briefing's first screen, which then shows sooner
+    given = load_checklists(checklist_paths) if checklist_paths else None
     if answers_file is not None:
+        checklists = given or load_checklists(None)
         responses = load_answers_file(answers_file, checklists)
         t = use_language(Translator(lang or DEFAULT_LANGUAGE))
         answers = run_checkup(checklists, ScriptedAsker(responses))
@@ -218,7 +224,15 @@ def run(
     install_quick_exit_on_interrupt()
     console = err_console(soft_wrap=False)
     t = use_language(Translator(lang or ask_language(console)))
-    show_briefing(console, t, country)
+    loaded: list[ChecklistSet] = [given] if given else []
+
+    def load_packaged() -> None:
+        if not loaded:
+            loaded.append(load_checklists(None))
+
+    show_briefing(console, t, country, load_packaged)
+    load_packaged()  # (a stand-in briefing in tests may not call it)
+    checklists = loaded[0]
     answers = run_checkup(checklists, TerminalAsker(console, t, advocate))
     parts: list[Reading] = [
         lambda tt: build_report(checklists, answers, tt, country.code, advocate)

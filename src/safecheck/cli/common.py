@@ -91,9 +91,10 @@ def quick_exit() -> None:
     for stream in (sys.stderr, sys.stdout):
         try:
             if stream.isatty():
-                stream.write(CLEAR_SCREEN)
-                stream.flush()
-        except (OSError, ValueError):
+                # straight to the terminal: Ctrl-C may come while the console is writing to
+                # this stream, and its buffered writer refuses a reentrant call
+                os.write(stream.fileno(), CLEAR_SCREEN.encode())
+        except (OSError, ValueError, RuntimeError):
             pass
     os._exit(0)
 

@@ -3,22 +3,23 @@ with a warning before a folder others may see, and the integrity digest on scree
 
 from __future__ import annotations
 
-import getpass
-import platform
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
 from safecheck.core.errors import UsageError
-from safecheck.core.fileio import exposed_location, write_encrypted_file, write_private_file
 from safecheck.core.i18n import Translator
-from safecheck.report.jsonio import report_digest
-from safecheck.report.model import Report
-from safecheck.report.redact import redact_report
-from safecheck.report.render.formats import ReportFormat, render_report
+from safecheck.report.render.formats import ReportFormat
+
+if TYPE_CHECKING:
+    from safecheck.report.model import Report
+
+# The file writing, digest, redaction, rendering and getpass code is imported when a report is
+# written, not when the command line starts (`--help`, the checkup's first screen).
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ class OutputOptions:
 
 def ask_passphrase(t: Translator, console: Console) -> str:
     """Twice, never echoed, never on the command line."""
+    import getpass  # noqa: PLC0415 - see the top
+
     from safecheck.core import crypto  # noqa: PLC0415 - cryptography loads only to save
 
     while True:
@@ -61,6 +64,8 @@ def ask_passphrase(t: Translator, console: Console) -> str:
 
 
 def exposed_warning(path: Path, t: Translator) -> str | None:
+    from safecheck.core.fileio import exposed_location  # noqa: PLC0415 - see the top
+
     where = exposed_location(path.expanduser())
     if where is None:
         return None
@@ -74,6 +79,7 @@ def _to_standard_output(
     report: Report, text: str, t: Translator, options: OutputOptions, console: Console
 ) -> str:
     from safecheck.core import crypto  # noqa: PLC0415 - cryptography loads only to save
+    from safecheck.report.jsonio import report_digest  # noqa: PLC0415 - see the top
 
     if options.encrypt or options.passphrase_file:
         passphrase = (
@@ -100,7 +106,14 @@ def write_report(
     `confirm` asks the person whether to go on after a warning; without it (scripted runs)
     the warning is printed and the file written, since the path was given on purpose.
     """
+    import getpass  # noqa: PLC0415 - see the top
+    import platform  # noqa: PLC0415
+
     from safecheck.core import crypto  # noqa: PLC0415 - cryptography loads only to save
+    from safecheck.core.fileio import write_encrypted_file, write_private_file  # noqa: PLC0415
+    from safecheck.report.jsonio import report_digest  # noqa: PLC0415
+    from safecheck.report.redact import redact_report  # noqa: PLC0415
+    from safecheck.report.render.formats import render_report  # noqa: PLC0415
 
     options.check(t)
     if options.redact:

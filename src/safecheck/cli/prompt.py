@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import signal
 import sys
+from collections.abc import Callable
 from types import FrameType
 
 from rich.console import Console
@@ -37,9 +38,13 @@ def install_quick_exit_on_interrupt() -> None:
     signal.signal(signal.SIGINT, handler)
 
 
-def read_line(console: Console, prompt: str) -> str:
-    """One line from the person; `q`, Ctrl-C or end of input leaves at once."""
+def read_line(console: Console, prompt: str, meanwhile: Callable[[], object] | None = None) -> str:
+    """One line from the person; `q`, Ctrl-C or end of input leaves at once. `meanwhile` runs
+    once the prompt is shown, while the person reads: what it takes is not waited for on
+    screen (a key pressed meanwhile waits in the terminal)."""
     console.print(prompt, end="", markup=False)
+    if meanwhile is not None:
+        meanwhile()
     try:
         line = sys.stdin.readline()
     except KeyboardInterrupt:

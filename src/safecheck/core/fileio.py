@@ -21,10 +21,8 @@ import errno
 import json
 import os
 import re
-import secrets
 import stat
 import sys
-import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -158,6 +156,8 @@ def _write_all(fd: int, data: bytes) -> None:
 
 
 def _temp_name(folder: Path) -> Path:
+    import secrets  # noqa: PLC0415 - hmac and OpenSSL's hashes: only when a file is written
+
     return folder / f"{TEMP_PREFIX}{secrets.token_hex(4)}{TEMP_SUFFIX}"
 
 
@@ -228,6 +228,8 @@ if sys.platform == "linux":
 
 
 def _write_named(path: Path, folder: Path, data: bytes, overwrite: bool) -> None:
+    import tempfile  # noqa: PLC0415 - only to write a file
+
     fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=folder)
     tmp = Path(tmp_name)
     try:

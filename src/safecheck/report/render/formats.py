@@ -1,13 +1,18 @@
-"""Every report format behind one call: `render_report(report, t, fmt)`."""
+"""Every report format behind one call: `render_report(report, t, fmt)`.
+
+The command line imports this module at start for `ReportFormat` (the --format option): the
+report model and the help contacts load when a report is rendered."""
 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from safecheck.core.i18n import Translator
 from safecheck.core.i18n.bidi import MARKDOWN_PREFIX, isolate_html_text, isolate_lines
-from safecheck.core.resources import load_resources, render_resources_text
-from safecheck.report.model import Report
+
+if TYPE_CHECKING:
+    from safecheck.report.model import Report
 
 
 class ReportFormat(StrEnum):
@@ -21,6 +26,8 @@ def help_section(report: Report, t: Translator) -> str | None:
     """The help contacts of the report's country, rebuilt from the packaged data."""
     if not report.metadata.country:  # a scan names no country: no contacts file to read
         return None
+    from safecheck.core.resources import load_resources, render_resources_text  # noqa: PLC0415
+
     country = load_resources().get(report.metadata.country.upper())
     if country is None:
         return None

@@ -7,13 +7,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from win_fakeroot import (
-    ANYDESK_IMAGE,
     CONFIG,
     host,
     plant,
+    planted_windows_root,
     shared_hive,
     software_hive,
-    task_xml,
     windows_root,
 )
 
@@ -47,35 +46,7 @@ def test_benign_disk(tmp_path: Path) -> None:
 
 
 def test_planted_disk(tmp_path: Path) -> None:
-    root = windows_root(tmp_path)
-    plant(
-        root / "Users/alice/NTUSER.DAT",
-        {
-            "Software\\Microsoft\\Windows\\CurrentVersion\\Run": {
-                "Updater": "string:C:\\Users\\Public\\upd.exe"
-            }
-        },
-    )
-    plant(
-        root / CONFIG / "SYSTEM",
-        {
-            "ControlSet001\\Services\\anydesk": {
-                "ImagePath": ANYDESK_IMAGE,
-                "Start": "dword:0x2",
-            }
-        },
-    )
-    software_hive(
-        root,
-        {
-            "Microsoft\\Windows NT\\CurrentVersion\\Image File Execution Options\\utilman.exe": {
-                "Debugger": "string:C:\\Windows\\System32\\cmd.exe"
-            }
-        },
-    )
-    (root / "Windows/System32/Tasks/Sync").write_bytes(
-        task_xml("powershell.exe", "-w hidden -enc SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQA")
-    )
+    root = planted_windows_root(tmp_path)
     report = scan(root)
     ids = {f.id for f in report.findings}
     assert {

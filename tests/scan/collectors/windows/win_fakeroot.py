@@ -282,3 +282,33 @@ DEFRAG_TASK = """<?xml version="1.0" encoding="UTF-16"?>
 
 def utf16(text: str) -> bytes:
     return b"\xff\xfe" + text.replace("\n", "\r\n").encode("utf-16-le")
+
+
+def planted_windows_root(tmp_path: Path) -> Path:
+    """A Windows disk with a Run key to a program in Public, an AnyDesk service, an IFEO debugger
+    on utilman.exe and a scheduled task running hidden encoded PowerShell."""
+    root = windows_root(tmp_path)
+    plant(
+        root / "Users/alice/NTUSER.DAT",
+        {
+            "Software\\Microsoft\\Windows\\CurrentVersion\\Run": {
+                "Updater": "string:C:\\Users\\Public\\upd.exe"
+            }
+        },
+    )
+    plant(
+        root / CONFIG / "SYSTEM",
+        {"ControlSet001\\Services\\anydesk": {"ImagePath": ANYDESK_IMAGE, "Start": "dword:0x2"}},
+    )
+    software_hive(
+        root,
+        {
+            "Microsoft\\Windows NT\\CurrentVersion\\Image File Execution Options\\utilman.exe": {
+                "Debugger": "string:C:\\Windows\\System32\\cmd.exe"
+            }
+        },
+    )
+    (root / "Windows/System32/Tasks/Sync").write_bytes(
+        task_xml("powershell.exe", "-w hidden -enc SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQA")
+    )
+    return root
