@@ -106,26 +106,13 @@ def parse_dpkg_status(text: str) -> list[DpkgPackage]:
 class _ListTimes:
     """When each package's file list was last written (when it was installed or upgraded).
 
-    The info folder is listed once: a package is then one stat of the file that is there,
-    instead of resolving two paths (most packages have no `name:arch.list`) through the Host.
-    Links, and names the listing cannot hold, are still asked of the Host."""
+    Each name is one lstat inside the info folder instead of a resolution through the Host
+    (most packages have no `name:arch.list`, so two per package); a link, and a name that is
+    not a plain file name, are still asked of the Host."""
 
     def __init__(self, info: Host | None) -> None:
         self.info = info
-        self.names: set[str] = set()
-        self.plain: set[str] | None = None  # entries that are not links; None: not listed
-        if info is None:
-            return
-        plain: set[str] = set()
-        try:
-            with os.scandir(os.fspath(info.root)) as scan:
-                for entry in scan:
-                    self.names.add(entry.name)
-                    if not entry.is_symlink():
-                        plain.add(entry.name)
-        except OSError:
-            return
-        self.plain = plain
+        self.base = os.fspath(info.root).rstrip("/\\") if info is not None else ""
 
     def __call__(self, package: DpkgPackage) -> datetime | None:
         if self.info is None:
@@ -137,17 +124,15 @@ class _ListTimes:
         return None
 
     def _modified(self, info: Host, name: str) -> datetime | None:
-        if self.plain is None or "/" in name or "\0" in name or name in (".", ".."):
-            return info.modified(f"/{name}")
-        if name not in self.names:
-            return None  # not in the folder: the Host would find nothing either
-        if name not in self.plain:
+        if any(c in name for c in "/\\\0") or name in (".", ".."):
             return info.modified(f"/{name}")
         try:
-            seconds = os.lstat(f"{os.fspath(info.root).rstrip('/')}/{name}").st_mtime
+            found = os.lstat(f"{self.base}/{name}")
         except OSError:
-            return None
-        return datetime.fromtimestamp(seconds, UTC)
+            return None  # not there: the Host finds nothing either
+        if stat.S_ISLNK(found.st_mode):
+            return info.modified(f"/{name}")
+        return datetime.fromtimestamp(found.st_mtime, UTC)
 
 
 def _dpkg_entries(host: Host, result: CollectorResult) -> bool:
