@@ -242,7 +242,7 @@ def test_list_times_are_what_the_host_says(tmp_path: Path) -> None:
     info = Host(platform="linux", root=info_dir)
     times = packages_module._ListTimes(info)
     names = ["libc6", "bash", "both", "linked", "dangling", "missing", "../../../etc/passwd"]
-    names += ["a/b", ".", "..", "nul\x00"]
+    names += ["a/b", "a\\b", ".", "..", "nul\x00"]
     for name in names:
         for arch in ("amd64", ""):
             package = DpkgPackage(name, "1", arch, "install ok installed", 1)
