@@ -3,11 +3,15 @@
 It lists the processes with psutil (the attributes the scan asks for, plus the /proc reads the
 scan makes for each process: its program link, its open files, LD_PRELOAD in its environment),
 lists the sockets, and reads exactly the files and folders the scan reads, with plain `open()`
-and `os.scandir()`: no link checks, no parsing, no judging.
+and `os.scandir()`: no link checks, no parsing, no judging. That includes the first 64 bytes
+of each program the scan looks at to tell a script from a binary (`Host.read_head`).
 
 "The files the scan reads" are not guessed: `record_plan()` runs the real scan in-process with
 `Host.read_bytes` and `Host.list_dir` wrapped (for every Host, including the ones a collector
 makes for /var/lib/dpkg/info), and keeps the real path of each call and whether it succeeded.
+The dpkg `.list` files, which the scan lists and opens inside their folder without going
+through `Host.list_dir` and `Host.read_bytes`, are recorded by wrapping
+`packages.list_files` and `packages.read_list_files` the same way.
 
     python benchmarks/floor.py                      # record, then time the floor once
     python benchmarks/floor.py --save plan.json     # record and save the list
@@ -33,6 +37,7 @@ import psutil
 # What live.py asks psutil for (safecheck.scan.collectors.live._ATTRS).
 PROCESS_ATTRS = ["pid", "name", "exe", "cmdline", "username", "create_time", "status"]
 MAX_ENVIRON = 1024 * 1024
+HEAD_BYTES = 64  # what script_bodies reads of a program to tell a script (#!) from a binary
 
 
 @dataclass
@@ -42,6 +47,7 @@ class Plan:
     reads: list[str] = field(default_factory=list)  # read_bytes that returned data
     failed_reads: list[str] = field(default_factory=list)  # read_bytes that raised ReadError
     listings: list[str] = field(default_factory=list)  # list_dir calls (missing folders too)
+    heads: list[str] = field(default_factory=list)  # read_head that returned data (64 bytes)
     calls: dict[str, int] = field(default_factory=dict)  # Host method -> number of calls
     repeated: dict[str, int] = field(default_factory=dict)  # path read more than once -> times
 
@@ -55,6 +61,7 @@ class Plan:
             reads=list(data["reads"]),
             failed_reads=list(data["failed_reads"]),
             listings=list(data["listings"]),
+            heads=list(data.get("heads", [])),
             calls=dict(data.get("calls", {})),
             repeated=dict(data.get("repeated", {})),
         )
@@ -64,17 +71,22 @@ class _Recorder:
     """Wraps the reading methods of `Host` (the class, so that every Host is seen) and keeps
     the real path of each read and listing, and the number of calls of each method."""
 
-    METHODS = ("read_bytes", "list_dir", "resolve", "stat", "lstat")
+    METHODS = ("read_bytes", "read_head", "list_dir", "resolve", "stat", "lstat")
 
     def __init__(self) -> None:
         from safecheck.scan.collectors import host as host_module  # noqa: PLC0415
+        from safecheck.scan.collectors.linux import packages  # noqa: PLC0415
 
+        self.packages = packages
+        self.original_list_files = packages.read_list_files
+        self.original_listing = packages.list_files
         self.host_class = host_module.Host
         self.read_error = host_module.ReadError
         self.original = {name: getattr(self.host_class, name) for name in self.METHODS}
         self.reads: list[str] = []
         self.failed: list[str] = []
         self.listings: list[str] = []
+        self.heads: list[str] = []
         self.calls: Counter[str] = Counter()
 
     def _real(self, host: Any, path: str) -> str | None:
@@ -110,6 +122,24 @@ class _Recorder:
 
         return read_bytes
 
+    def _read_head(self) -> Any:
+        original = self.original["read_head"]
+
+        def read_head(host: Any, path: str, size: int) -> bytes:
+            self.calls["read_head"] += 1
+            where = self._real(host, path)
+            try:
+                data: bytes = original(host, path, size)
+            except self.read_error:
+                if where is not None:
+                    self.failed.append(where)
+                raise
+            if where is not None:
+                self.heads.append(where)
+            return data
+
+        return read_head
+
     def _list_dir(self) -> Any:
         original = self.original["list_dir"]
 
@@ -122,14 +152,44 @@ class _Recorder:
 
         return list_dir
 
+    def _read_list_files(self) -> Any:
+        original = self.original_list_files
+
+        def read_list_files(info: Any, entries: Any) -> Any:
+            for path, data in original(info, entries):
+                self.calls["read_list_files"] += 1
+                where = self._real(info, path)
+                if where is not None:
+                    self.reads.append(where)
+                yield path, data
+
+        return read_list_files
+
+    def _list_files(self) -> Any:
+        original = self.original_listing
+
+        def list_files(info: Any) -> Any:
+            self.calls["list_files"] += 1
+            where = self._real(info, "/")
+            if where is not None:
+                self.listings.append(where)
+            return original(info)
+
+        return list_files
+
     def __enter__(self) -> _Recorder:
+        setattr(self.packages, "list_files", self._list_files())  # noqa: B010
+        setattr(self.packages, "read_list_files", self._read_list_files())  # noqa: B010
         setattr(self.host_class, "read_bytes", self._read_bytes())  # noqa: B010
         setattr(self.host_class, "list_dir", self._list_dir())  # noqa: B010
+        setattr(self.host_class, "read_head", self._read_head())  # noqa: B010
         for name in ("resolve", "stat", "lstat"):
             setattr(self.host_class, name, self._counting(name))
         return self
 
     def __exit__(self, *_exc: object) -> None:
+        setattr(self.packages, "list_files", self.original_listing)  # noqa: B010
+        setattr(self.packages, "read_list_files", self.original_list_files)  # noqa: B010
         for name, function in self.original.items():
             setattr(self.host_class, name, function)
 
@@ -139,6 +199,7 @@ class _Recorder:
             reads=list(dict.fromkeys(self.reads)),
             failed_reads=list(dict.fromkeys(self.failed)),
             listings=list(dict.fromkeys(self.listings)),
+            heads=list(dict.fromkeys(self.heads)),
             calls=dict(self.calls),
             repeated={path: n for path, n in counts.items() if n > 1},
         )
@@ -154,7 +215,9 @@ def record_plan() -> Plan:
     from safecheck.scan.run import run_scan  # noqa: PLC0415
 
     with _Recorder() as recorder:
-        run_scan(live_host(), all_collectors(), Translator("en"), owned_files=dpkg_owned_among)
+        host = live_host()
+        collectors = all_collectors(host.platform)
+        run_scan(host, collectors, Translator("en"), owned_files=dpkg_owned_among)
     return recorder.plan()
 
 
@@ -232,6 +295,12 @@ def read_files(plan: Plan) -> int:
                 total += len(handle.read())
         except OSError:
             continue
+    for path in plan.heads:  # programs whose first bytes say whether they are scripts
+        try:
+            with open(path, "rb", buffering=0) as handle:
+                total += len(handle.read(HEAD_BYTES))
+        except OSError:
+            continue
     return total
 
 
@@ -287,7 +356,8 @@ def main(argv: list[str] | None = None) -> int:
             args.save.write_text(plan.to_json(), encoding="utf-8")
         if not args.quiet:
             print(
-                f"recorded: {len(plan.reads)} files read, {len(plan.failed_reads)} reads failed, "
+                f"recorded: {len(plan.reads)} files read, {len(plan.heads)} programs' first "
+                f"bytes read, {len(plan.failed_reads)} reads failed, "
                 f"{len(plan.listings)} folders listed; Host calls {plan.calls}; "
                 f"{len(plan.repeated)} files read more than once"
             )

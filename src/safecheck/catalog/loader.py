@@ -15,12 +15,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import TypeVar
 
 import yaml
 
+from safecheck.catalog.compiled import PACKAGED_DIR, load_compiled
 from safecheck.catalog.index import (
     WINDOWS_FOLDERS,
     domain_key,
@@ -183,7 +183,7 @@ GENERIC_REGISTRY_KEYS = frozenset(
 
 def packaged_catalog_dir() -> Path:
     """The catalog shipped with safecheck."""
-    return Path(str(resources.files("safecheck") / "data" / "catalog"))
+    return PACKAGED_DIR
 
 
 def catalog_files(paths: Iterable[Path]) -> list[Path]:
@@ -644,7 +644,14 @@ def validate_catalog(paths: Iterable[Path]) -> tuple[list[Tool], list[Problem]]:
 
 
 def load_catalog(paths: list[Path] | None = None) -> Catalog:
-    """The catalog (the packaged one by default), or DataError listing every problem."""
+    """The catalog (the packaged one by default), or DataError listing every problem. The
+    packaged catalog is read from its compiled form when that was made from these very files
+    (safecheck.catalog.compiled)."""
+    if paths is None:
+        folder = packaged_catalog_dir()
+        compiled = load_compiled(folder, catalog_files([folder]))
+        if compiled is not None:
+            return compiled
     tools, problems = validate_catalog(paths if paths is not None else [packaged_catalog_dir()])
     if problems:
         raise DataError(problems)

@@ -27,7 +27,6 @@ from safecheck.core.i18n import Translator
 from safecheck.core.model import Severity
 from safecheck.report.model import Report
 from safecheck.report.render.formats import ReportFormat
-from safecheck.report.render.terminal import scan_renderables
 from safecheck.scan.collectors.host import Host
 
 
@@ -70,7 +69,7 @@ def _scan(
     from safecheck.scan.collectors.registry import all_collectors  # noqa: PLC0415
     from safecheck.scan.run import inspect  # noqa: PLC0415
 
-    collectors = all_collectors()
+    collectors = all_collectors(host.platform)  # only this system's collectors are imported
     if not show_progress:
         return inspect(host, collectors, owned_files=dpkg_owned_among, full_commands=full_commands)
     from rich.progress import Progress  # noqa: PLC0415 - only a scan shows progress
@@ -161,6 +160,9 @@ def scan_command(
         report = reading(t)
         chosen = fmt or (ScanFormat.table if output is None else ScanFormat.text)
         if chosen is ScanFormat.table and output is None and not redact:
+            # the terminal renderer (rich tables) loads only for the table on screen
+            from safecheck.report.render.terminal import scan_renderables  # noqa: PLC0415
+
             console = out_console()
             for part in scan_renderables(report, t):
                 console.print(part)

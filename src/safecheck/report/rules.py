@@ -1,12 +1,22 @@
-"""The findings a scan can report, loaded from `data/rules/*.yaml` (ids, levels, texts)."""
+"""The findings a scan can report, loaded from `data/rules/*.yaml` (ids, levels, texts).
+
+The packaged rules are also shipped validated, as `data/rules.compiled.json` with the SHA-256
+of the YAML files they came from: a run uses it only when the YAML is byte for byte the one
+it was made from (else the YAML is parsed and checked as before), and never writes it.
+`python -m safecheck.report.rules --compile` writes it; tests/report/test_rules_compiled.py
+fails when it is not current.
+"""
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import string
+import sys
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from safecheck.core.errors import DataError, Problem
 from safecheck.core.i18n import LANGUAGES, LocalizedText, Translator
@@ -77,7 +87,8 @@ def _placeholders(text: str) -> set[str]:
 
 def packaged_rules_dir() -> Path:
     """One YAML file per group of rules (common.yaml, macos.yaml, windows.yaml, phone.yaml...)."""
-    return Path(str(resources.files("safecheck"))) / "data" / "rules"
+    # beside the package: importlib.resources costs an import of its own at every scan
+    return Path(__file__).parent.parent / "data" / "rules"
 
 
 def rule_files(path: Path | None = None) -> list[Path]:
@@ -152,13 +163,12 @@ def parse_rules(path: Path) -> tuple[dict[str, Rule], list[str], Problems]:
     return rules, [version], p
 
 
-@functools.cache
-def _load(path: Path | None) -> tuple[dict[str, Rule], str]:
-    """Every rule of every file, and the newest version among them: each file parsed once."""
+def _parse_all(files: list[Path]) -> tuple[dict[str, Rule], str]:
+    """Every rule of every file, and the newest version among them; DataError on mistakes."""
     rules: dict[str, Rule] = {}
     versions: list[str] = []
     problems = []
-    for file in rule_files(path):
+    for file in files:
         found, file_versions, file_problems = parse_rules(file)
         problems.extend(file_problems.items)
         versions.extend(v for v in file_versions if v)
@@ -170,6 +180,94 @@ def _load(path: Path | None) -> tuple[dict[str, Rule], str]:
     if problems:
         raise DataError(problems)
     return rules, max(versions) if versions else ""
+
+
+@functools.cache
+def _load(path: Path | None) -> tuple[dict[str, Rule], str]:
+    """Every rule of every file, and the newest version among them: each file parsed once
+    (the packaged rules from their compiled form when it is current)."""
+    files = rule_files(path)
+    if path is None:
+        found = load_compiled_rules(packaged_rules_dir(), files)
+        if found is not None:
+            return found
+    return _parse_all(files)
+
+
+# --- the compiled form of the packaged rules ---------------------------------------------------
+
+COMPILED_FORMAT = 1
+
+
+def compiled_rules_path(folder: Path) -> Path:
+    return folder.parent / "rules.compiled.json"
+
+
+def rules_digest(files: list[Path]) -> str:
+    """The SHA-256 of the rule files: their names and their bytes, in order."""
+    digest = hashlib.sha256()
+    for path in files:
+        name = path.name.encode("utf-8", "surrogateescape")
+        data = path.read_bytes()
+        digest.update(len(name).to_bytes(8, "big") + name)
+        digest.update(len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()
+
+
+def _rule_json(rule: Rule) -> dict[str, Any]:
+    return {
+        "id": rule.id,
+        "severity": rule.severity.value,
+        "confidence": rule.confidence.value,
+        "category": rule.category,
+        "title": dict(rule.title),
+        "explanation": dict(rule.explanation),
+        "steps": [dict(step) for step in rule.steps],
+        "safety": dict(rule.safety),
+        "plain": dict(rule.plain) if rule.plain is not None else None,
+    }
+
+
+def _rule_of(data: dict[str, Any]) -> Rule:
+    plain = data["plain"]
+    return Rule(
+        id=data["id"],
+        severity=Severity(data["severity"]),
+        confidence=Confidence(data["confidence"]),
+        category=data["category"],
+        title=dict(data["title"]),
+        explanation=dict(data["explanation"]),
+        steps=tuple(dict(step) for step in data["steps"]),
+        safety=dict(data["safety"]),
+        plain=dict(plain) if plain is not None else None,
+    )
+
+
+def compile_rules(files: list[Path]) -> str:
+    """The JSON text that stands for the rules of `files` (DataError when they have mistakes)."""
+    rules, version = _parse_all(files)
+    data = {
+        "format": COMPILED_FORMAT,
+        "sources_sha256": rules_digest(files),
+        "version": version,
+        "rules": [_rule_json(rule) for rule in rules.values()],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def load_compiled_rules(folder: Path, files: list[Path]) -> tuple[dict[str, Rule], str] | None:
+    """The compiled rules of `folder`, or None when there are none, they cannot be read, or
+    they were not made from these very `files`."""
+    try:
+        data = json.loads(compiled_rules_path(folder).read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or data.get("format") != COMPILED_FORMAT:
+            return None
+        if data.get("sources_sha256") != rules_digest(files):
+            return None
+        rules = {rule.id: rule for rule in (_rule_of(item) for item in data["rules"])}
+        return rules, str(data["version"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
 
 
 def load_rules(path: Path | None = None) -> dict[str, Rule]:
@@ -209,5 +307,15 @@ def rules_reference(lang: str = "en") -> str:
     return "\n".join(lines) + "\n"
 
 
+def _write_compiled() -> None:
+    folder = packaged_rules_dir()
+    target = compiled_rules_path(folder)
+    target.write_text(compile_rules(rule_files(folder)), encoding="utf-8")
+    print(f"{target}: {len(_parse_all(rule_files(folder))[0])} rules")
+
+
 if __name__ == "__main__":
-    print(rules_reference(), end="")
+    if sys.argv[1:] == ["--compile"]:
+        _write_compiled()
+    else:
+        print(rules_reference(), end="")

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from safecheck.catalog.index import CatalogIndex
-from safecheck.catalog.loader import load_catalog
+from safecheck.catalog.packaged import packaged_catalog
 from safecheck.core.entries import Entry, Hit
 from safecheck.core.i18n import Translator
 from safecheck.core.model import Coverage, CoverageStatus, Finding
@@ -296,7 +296,7 @@ def inspect(
     collectors = [c for c in collectors if host.platform in c.platforms]
     results = collect(host, collectors, progress)
     all_entries = [entry for _collector, result in results for entry in result.entries]
-    index = index or CatalogIndex(load_catalog())
+    index = index or CatalogIndex(packaged_catalog())
     platform = host.platform
 
     def is_tool(program: str) -> bool:

@@ -76,6 +76,20 @@ class _Reader:
         self.host = host
         self.reading = reading
         self.bodies: dict[str, str | None] = {}
+        # What a script does and which scripts it runs depend on its text alone: judged once
+        # per script, however many entries start it (an init script has one link per runlevel).
+        self.analysed: dict[str, list[ScriptMatch]] = {}
+        self.runs: dict[str, list[str]] = {}
+
+    def analysis(self, path: str, text: str, is_tool: IsTool | None) -> list[ScriptMatch]:
+        if path not in self.analysed:
+            self.analysed[path] = analyse_script(text, is_tool)
+        return self.analysed[path]
+
+    def scripts_run_by(self, path: str, text: str) -> list[str]:
+        if path not in self.runs:
+            self.runs[path] = local_scripts(text)
+        return self.runs[path]
 
     def body(self, path: str, *, known_script: bool) -> str | None:
         """The script's text, or None when it is not a script or cannot be read."""
@@ -119,9 +133,7 @@ def _details(match: ScriptMatch, started_by: str) -> tuple[tuple[str, str], ...]
     return details
 
 
-def _matches(
-    entry: Entry, path: str, text: str, started_by: str, is_tool: IsTool | None
-) -> list[Entry]:
+def _matches(entry: Entry, path: str, found: list[ScriptMatch], started_by: str) -> list[Entry]:
     return [
         Entry(
             collector=entry.collector,
@@ -135,7 +147,7 @@ def _matches(
             modified=entry.modified if path == entry.location else None,
             details=_details(match, started_by),
         )
-        for match in analyse_script(text, is_tool)
+        for match in found
     ]
 
 
@@ -200,13 +212,14 @@ def script_entries(
             text = reader.body(path, known_script=known)
             if text is None:
                 continue
-            out += _matches(entry, path, text, entry.location, is_tool)
-            for inner in local_scripts(text):  # one level further, never more
+            out += _matches(entry, path, reader.analysis(path, text, is_tool), entry.location)
+            for inner in reader.scripts_run_by(path, text):  # one level further, never more
                 if inner == path or (inner, path) in judged:
                     continue
                 judged.add((inner, path))
                 inner_text = reader.body(inner, known_script=True)
                 if inner_text is not None:
                     reading.followed += 1
-                    out += _matches(entry, inner, inner_text, path, is_tool)
+                    found = reader.analysis(inner, inner_text, is_tool)
+                    out += _matches(entry, inner, found, path)
     return out, reading

@@ -24,6 +24,8 @@ class ReportFormat(StrEnum):
 
 def help_section(report: Report, t: Translator) -> str | None:
     """The help contacts of the report's country, rebuilt from the packaged data."""
+    if not report.metadata.country:  # a scan names no country: no contacts file to read
+        return None
     from safecheck.core.resources import load_resources, render_resources_text  # noqa: PLC0415
 
     country = load_resources().get(report.metadata.country.upper())

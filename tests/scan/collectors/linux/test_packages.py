@@ -17,6 +17,7 @@ from paths import TESTS
 from safecheck.core.entries import Entry
 from safecheck.scan.collectors.base import Collector, CollectorResult, Status
 from safecheck.scan.collectors.host import Host, ReadProblem
+from safecheck.scan.collectors.linux import packages as packages_module
 from safecheck.scan.collectors.linux.packages import (
     COLLECTOR,
     DpkgPackage,
@@ -197,6 +198,75 @@ def test_owned_among_never_reads_outside_the_root(tmp_path: Path) -> None:
     os.mkfifo(root / "var/lib/dpkg/info/fifo.list")
     owned = dpkg_owned_among(Host(platform="linux", root=root), {"/outside-secret", "/bin/bash"})
     assert owned == {"/bin/bash"}
+
+
+def test_owned_among_reads_a_link_inside_the_folder_through_the_host(tmp_path: Path) -> None:
+    """A .list that is a link is read as the Host reads it (inside the root), a folder or an
+    oversized file named .list is not read, and opening by folder gives what the Host gives."""
+    dpkg_info(tmp_path)
+    info = tmp_path / "var/lib/dpkg/info"
+    write(tmp_path, "/var/lib/dpkg/real-vim.txt", "/usr/bin/vim\n")
+    (info / "vim.list").symlink_to("../real-vim.txt")  # outside the info folder, inside the root
+    (info / "folder.list").mkdir()
+    write(tmp_path, "/var/lib/dpkg/info/huge.list", "/usr/bin/huge\n" + "x" * 100)
+    wanted = {"/usr/bin/vim", "/usr/bin/huge", "/bin/bash", "/usr/bin/sleep"}
+    host = Host(platform="linux", root=tmp_path)
+    limit = 50
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(packages_module, "MAX_LIST_BYTES", limit)
+        owned = dpkg_owned_among(host, wanted)
+        patch.setattr(packages_module, "_BY_FOLDER", False)  # the Host for every file
+        through_host = dpkg_owned_among(host, wanted)
+    assert owned == through_host == {"/bin/bash", "/usr/bin/sleep"}
+    info_host = Host(platform="linux", root=info)
+    listed = [e for e in info_host.list_dir("/") if e.name.endswith(".list")]
+    assert packages_module.list_files(info_host) == listed  # links, folders and all
+    assert dpkg_owned_among(host, wanted) == {"/bin/bash", "/usr/bin/sleep", "/usr/bin/huge"}
+
+
+def test_list_times_are_what_the_host_says(tmp_path: Path) -> None:
+    """The dates of the .list files, read from one listing, are those the Host gives for
+    every kind of name: arch-qualified, plain, a link inside the root, missing, strange."""
+    info_dir = tmp_path / "var/lib/dpkg/info"
+    write(tmp_path, "/var/lib/dpkg/info/libc6:amd64.list", "/x\n")
+    write(tmp_path, "/var/lib/dpkg/info/bash.list", "/x\n")
+    write(tmp_path, "/var/lib/dpkg/info/both:amd64.list", "/x\n")
+    write(tmp_path, "/var/lib/dpkg/info/both.list", "/x\n")
+    write(tmp_path, "/var/lib/dpkg/elsewhere.list", "/x\n")
+    write(tmp_path, "/etc/passwd.list", "/x\n")
+    (info_dir / "linked.list").symlink_to("../elsewhere.list")
+    (info_dir / "dangling.list").symlink_to("../nothing.list")
+    for number, name in enumerate(sorted(os.listdir(info_dir))):
+        if name != "dangling.list":
+            os.utime(info_dir / name, (1_700_000_000 + number, 1_700_000_000 + number))
+    info = Host(platform="linux", root=info_dir)
+    times = packages_module._ListTimes(info)
+    names = ["libc6", "bash", "both", "linked", "dangling", "missing", "../../../etc/passwd"]
+    names += ["a/b", "a\\b", ".", "..", "nul\x00"]
+    for name in names:
+        for arch in ("amd64", ""):
+            package = DpkgPackage(name, "1", arch, "install ok installed", 1)
+            expected = None
+            for candidate in (f"/{name}:{arch}.list", f"/{name}.list"):
+                expected = info.modified(candidate)
+                if expected is not None:
+                    break
+            assert times(package) == expected, (name, arch)
+    assert times(DpkgPackage("bash", "1", "amd64", "install ok installed", 1)) is not None
+    assert packages_module._ListTimes(None)(DpkgPackage("bash", "1", "", "", 1)) is None
+
+
+def test_read_list_files_names_each_file_read(tmp_path: Path) -> None:
+    dpkg_info(tmp_path)
+    info = Host(platform="linux", root=tmp_path / "var/lib/dpkg/info")
+    found = dict(packages_module.read_list_files(info, info.list_dir("/")))
+    assert sorted(found) == ["/bash.list", "/coreutils.list", "/libc6:amd64.list"]
+    assert found["/coreutils.list"] == b"/usr/bin/sleep\n/usr/bin/[\n"
+
+
+def test_an_unreadable_info_folder_means_no_ownership(tmp_path: Path) -> None:
+    write(tmp_path, "/var/lib/dpkg/info", "not a folder")
+    assert dpkg_owned_among(Host(platform="linux", root=tmp_path), {"/bin/bash"}) is None
 
 
 def test_owned_among_without_dpkg(tmp_path: Path) -> None:

@@ -15,16 +15,17 @@ are not read here.
 
 from __future__ import annotations
 
-import sqlite3
+import os
 import stat
 import struct
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import quote
 
 from safecheck.core.entries import Entry
 from safecheck.scan.collectors.base import CollectorResult, Status
-from safecheck.scan.collectors.host import Host, ReadError, ReadProblem
+from safecheck.scan.collectors.host import DirEntry, Host, ReadError, ReadProblem
 
 COLLECTOR_ID = "linux.packages"
 
@@ -102,15 +103,36 @@ def parse_dpkg_status(text: str) -> list[DpkgPackage]:
     return packages
 
 
-def _list_time(info: Host | None, package: DpkgPackage) -> datetime | None:
-    """When the package's file list was last written: when it was installed or upgraded."""
-    if info is None:
+class _ListTimes:
+    """When each package's file list was last written (when it was installed or upgraded).
+
+    Each name is one lstat inside the info folder instead of a resolution through the Host
+    (most packages have no `name:arch.list`, so two per package); a link, and a name that is
+    not a plain file name, are still asked of the Host."""
+
+    def __init__(self, info: Host | None) -> None:
+        self.info = info
+        self.base = os.fspath(info.root).rstrip("/\\") if info is not None else ""
+
+    def __call__(self, package: DpkgPackage) -> datetime | None:
+        if self.info is None:
+            return None
+        for name in (f"{package.name}:{package.architecture}.list", f"{package.name}.list"):
+            found = self._modified(self.info, name)
+            if found is not None:
+                return found
         return None
-    for name in (f"/{package.name}:{package.architecture}.list", f"/{package.name}.list"):
-        found = info.modified(name)
-        if found is not None:
-            return found
-    return None
+
+    def _modified(self, info: Host, name: str) -> datetime | None:
+        if any(c in name for c in "/\\\0") or name in (".", ".."):
+            return info.modified(f"/{name}")
+        try:
+            found = os.lstat(f"{self.base}/{name}")
+        except OSError:
+            return None  # not there: the Host finds nothing either
+        if stat.S_ISLNK(found.st_mode):
+            return info.modified(f"/{name}")
+        return datetime.fromtimestamp(found.st_mtime, UTC)
 
 
 def _dpkg_entries(host: Host, result: CollectorResult) -> bool:
@@ -126,6 +148,7 @@ def _dpkg_entries(host: Host, result: CollectorResult) -> bool:
         info: Host | None = Host(host.platform, host.resolve(DPKG_INFO))
     except ReadError:
         info = None
+    list_time = _ListTimes(info)
     for package in parse_dpkg_status(text):
         details = [("manager", "dpkg"), ("version", package.version)]
         if package.architecture:
@@ -139,12 +162,101 @@ def _dpkg_entries(host: Host, result: CollectorResult) -> bool:
                 location=DPKG_STATUS,
                 name=package.name,
                 line=package.line,
-                modified=_list_time(info, package),
+                modified=list_time(package),
                 details=tuple(details),
             )
         )
         result.checked += 1
     return True
+
+
+# Opening a .list file by name inside the folder opened once: no path resolution and no link
+# followed (the folder itself was resolved inside the inspected root).
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+_OPEN_FLAGS |= getattr(os, "O_NOCTTY", 0)
+_BY_FOLDER = os.open in os.supports_dir_fd and bool(getattr(os, "O_NOFOLLOW", 0))
+
+
+def _read_at(folder: int, name: str, limit: int) -> bytes | None:
+    """A regular file of the folder opened as `folder`, at most `limit` bytes; None when it is
+    not a regular file (a link, a FIFO), is larger, or cannot be read."""
+    try:
+        fd = os.open(name, _OPEN_FLAGS, dir_fd=folder)
+    except OSError:
+        return None
+    try:
+        found = os.fstat(fd)
+        if not stat.S_ISREG(found.st_mode) or found.st_size > limit:
+            return None
+        chunks: list[bytes] = []
+        remaining = limit + 1  # one byte more tells a file that grew past the limit
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        data = b"".join(chunks)
+        return data if len(data) <= limit else None
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def list_files(info: Host) -> list[DirEntry]:
+    """The entries named `*.list` of `info`'s root (/var/lib/dpkg/info), as `Host.list_dir`
+    gives them, without making an entry for each of the folder's other 2,000+ files
+    (maintainer scripts, md5sums); empty when the folder cannot be listed."""
+    try:
+        with os.scandir(os.fspath(info.root)) as scan:
+            raw = [entry for entry in scan if entry.name.endswith(".list")]
+    except OSError:  # missing or unreadable: no ownership known, as with no .list at all
+        return []
+    found: list[DirEntry] = []
+    for entry in raw:
+        path = f"/{entry.name}"
+        try:
+            is_link = entry.is_symlink()
+            is_dir = info.is_dir(path) if is_link else entry.is_dir(follow_symlinks=False)
+            if is_link:
+                target = info.stat(path)
+                is_file = target is not None and stat.S_ISREG(target.st_mode)
+            else:
+                is_file = entry.is_file(follow_symlinks=False)
+        except OSError:
+            is_link, is_dir, is_file = False, False, False
+        found.append(DirEntry(entry.name, path, is_dir, is_file, is_link))
+    found.sort(key=lambda e: e.name)
+    return found
+
+
+def read_list_files(info: Host, entries: list[DirEntry]) -> Iterator[tuple[str, bytes]]:
+    """(path, bytes) of every readable `.list` file among the entries of `info`'s root, the
+    folder /var/lib/dpkg/info. The 800+ files of a desktop are opened inside the folder opened
+    once, instead of resolving each path again through the Host (benchmarks/bench_scan.py);
+    a .list that is a link (dpkg never makes one) is read through the Host, as before."""
+    wanted = [e for e in entries if e.name.endswith(".list") and e.is_file]
+    folder: int | None = None
+    if _BY_FOLDER:
+        try:
+            folder = os.open(os.fspath(info.root), os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        except OSError:
+            folder = None
+    try:
+        for entry in wanted:
+            if folder is not None and not entry.is_symlink and "/" not in entry.name:
+                data = _read_at(folder, entry.name, info.max_bytes)
+            else:
+                try:
+                    data = info.read_bytes(entry.path)
+                except ReadError:
+                    data = None
+            if data is not None:
+                yield entry.path, data
+    finally:
+        if folder is not None:
+            os.close(folder)
 
 
 def dpkg_owned_among(host: Host, wanted: set[str]) -> set[str] | None:
@@ -156,21 +268,15 @@ def dpkg_owned_among(host: Host, wanted: set[str]) -> set[str] | None:
     ms with benchmarks/bench_scan.py)."""
     try:
         info = Host(host.platform, host.resolve(DPKG_INFO), max_bytes=MAX_LIST_BYTES)
-        entries = info.list_dir("/")
+        entries = list_files(info)
     except ReadError:
         return None
-    if not any(e.name.endswith(".list") for e in entries):
+    if not entries:
         return None
     targets = {p.encode("utf-8", errors="surrogateescape") for p in wanted}
     found: set[bytes] = set()
-    for entry in entries:
-        if not entry.name.endswith(".list") or not entry.is_file:
-            continue
-        try:
-            data = info.read_bytes(entry.path)
-        except ReadError:
-            continue
-        found.update(line for line in data.split(b"\n") if line in targets)
+    for _path, data in read_list_files(info, entries):
+        found |= targets.intersection(data.split(b"\n"))
     return {p.decode("utf-8", errors="surrogateescape") for p in found}
 
 
@@ -261,6 +367,8 @@ def read_rpm_sqlite(host: Host, path: str) -> tuple[list[RpmPackage], list[ReadE
         errors.append(
             ReadError(path + "-wal", ReadProblem.OTHER, "the latest rpm changes there are not read")
         )
+    import sqlite3  # noqa: PLC0415 - only an rpm system needs it (a few ms at every scan)
+
     try:
         uri = "file:" + quote(host.resolve(path).as_posix()) + "?mode=ro&immutable=1"
         connection = sqlite3.connect(uri, uri=True)
