@@ -71,7 +71,7 @@ class _Recorder:
     """Wraps the reading methods of `Host` (the class, so that every Host is seen) and keeps
     the real path of each read and listing, and the number of calls of each method."""
 
-    METHODS = ("read_bytes", "read_head", "list_dir", "resolve", "stat", "lstat")
+    METHODS = ("read_bytes", "read_head", "list_dir", "list_names", "resolve", "stat", "lstat")
 
     def __init__(self) -> None:
         from safecheck.scan.collectors import host as host_module  # noqa: PLC0415
@@ -140,17 +140,18 @@ class _Recorder:
 
         return read_head
 
-    def _list_dir(self) -> Any:
-        original = self.original["list_dir"]
+    def _listing(self, name: str) -> Any:
+        """`list_dir` and `list_names` (names only, as systemd's .wants folders are read)."""
+        original = self.original[name]
 
-        def list_dir(host: Any, path: str) -> Any:
-            self.calls["list_dir"] += 1
+        def listing(host: Any, path: str) -> Any:
+            self.calls[name] += 1
             where = self._real(host, path)
             if where is not None:
                 self.listings.append(where)
             return original(host, path)
 
-        return list_dir
+        return listing
 
     def _read_list_files(self) -> Any:
         original = self.original_list_files
@@ -181,7 +182,8 @@ class _Recorder:
         setattr(self.packages, "list_files", self._list_files())  # noqa: B010
         setattr(self.packages, "read_list_files", self._read_list_files())  # noqa: B010
         setattr(self.host_class, "read_bytes", self._read_bytes())  # noqa: B010
-        setattr(self.host_class, "list_dir", self._list_dir())  # noqa: B010
+        for name in ("list_dir", "list_names"):
+            setattr(self.host_class, name, self._listing(name))
         setattr(self.host_class, "read_head", self._read_head())  # noqa: B010
         for name in ("resolve", "stat", "lstat"):
             setattr(self.host_class, name, self._counting(name))
