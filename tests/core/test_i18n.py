@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
+from babel.core import Locale
+from babel.numbers import format_decimal
 
 from paths import REPO
 from safecheck.core.i18n import (
@@ -21,6 +24,7 @@ from safecheck.core.i18n.bidi import FSI, PDI
 from safecheck.core.model import Answer, CoverageStatus, Severity
 
 SRC = REPO / "src" / "safecheck"
+I18N = SRC / "core" / "i18n"
 
 
 def test_same_keys_in_every_language() -> None:
@@ -223,3 +227,22 @@ def test_translator_formats() -> None:
     assert Translator("fr")("keys.legend", keys="o oui") == "Touches : o oui"
     with pytest.raises(ValueError, match="unsupported"):
         Translator("xx")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_written_plural_rules_are_babels(lang: str) -> None:
+    """i18n/plural_rules.json is Babel's CLDR data written down (tools/translations.py
+    plural-rules): the same rules, and the same category for every count Babel is asked."""
+    babel_rule = Locale.parse(lang).plural_form
+    written = json.loads((I18N / "plural_rules.json").read_text(encoding="utf-8"))["rules"][lang]
+    assert written == babel_rule.rules, "run: python tools/translations.py plural-rules"
+    for count in [*range(0, 2100), 1_000_000, 2_000_000, 0.5, 1.0, 1.5, 2.25, 100.0]:
+        assert plural_category(lang, count) == babel_rule(count), (lang, count)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_small_whole_numbers_are_written_as_babel_writes_them(lang: str) -> None:
+    t = Translator(lang)
+    for value in [*range(0, 1000), 1000, 12345, 1234567, -5, 2.5]:
+        expected = format_decimal(value, locale=lang, numbering_system="latn")
+        assert t.number(value) == expected, (lang, value)

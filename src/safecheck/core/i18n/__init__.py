@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import datetime
 import functools
+import json
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -143,9 +144,20 @@ def _locale(lang: str) -> Locale:
     return Locale.parse(lang)
 
 
+@functools.cache
+def _plural_rule(lang: str) -> Callable[[int | float], str]:
+    # Babel's CLDR rules, written down by `tools/translations.py plural-rules` (a test checks
+    # they are still Babel's): a count then costs no load of Babel's whole locale data.
+    from babel.plural import PluralRule  # noqa: PLC0415
+
+    text = (Path(__file__).parent / "plural_rules.json").read_text(encoding="utf-8")
+    rule: Callable[[int | float], str] = PluralRule(json.loads(text)["rules"][lang])
+    return rule
+
+
 def plural_category(lang: str, count: int | float) -> str:
     """The CLDR plural category of `count` in `lang` ("one", "few", ...)."""
-    return str(_locale(lang).plural_form(abs(count)))
+    return str(_plural_rule(lang)(abs(count)))
 
 
 def _is_number(value: object) -> bool:
@@ -192,6 +204,8 @@ class Translator:
         """A number written the way this language writes it (1,234 · 1 234 · 1.234)."""
         if not isinstance(value, int | float) or isinstance(value, bool):
             return str(value)
+        if isinstance(value, int) and 0 <= value < 1000:
+            return str(value)  # no separator to place: the same in every language (tested)
         from babel.numbers import format_decimal  # noqa: PLC0415
 
         # Latin digits in every language: they are what phones, keyboards and commands use.
