@@ -160,3 +160,28 @@ def test_each_command_loads_only_its_own_module() -> None:
     assert not [n for n in OTHER_COMMANDS if n in loaded and n != "safecheck.cli.scan_cmd"]
     # the list of every command (--help) shows their help texts without loading them
     assert not {*OTHER_COMMANDS, "safecheck.cli.checkup"} & loaded_by("--help")
+
+
+def test_the_garbage_collector_runs_for_the_command() -> None:
+    """The entry point keeps the collector from walking the command line's own objects while
+    they load (gc.freeze), and then lets it run for what the command makes."""
+    probe = (
+        "import gc, sys\n"
+        "sys.argv = ['safecheck', 'languages']\n"
+        "from safecheck.cli.entry import main\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(gc.isenabled(), gc.get_freeze_count() > 1000, file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={"LANG": "C", "PATH": "/usr/bin:/bin"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.split() == ["True", "True"]

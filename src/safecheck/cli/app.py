@@ -9,6 +9,7 @@ ours (`help_screen`), not typer's.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 from collections.abc import Callable, Iterator, MutableMapping
@@ -101,6 +102,17 @@ LAZY_COMMANDS: dict[str, tuple[Callable[[], Any], str, bool] | None] = {
 }
 
 
+def _loaded(make: Callable[[], Any]) -> Any:
+    """A command made with its code loaded (see `safecheck.cli.entry`): its modules' objects
+    live until the end, so the garbage collector is kept from walking them again."""
+    gc.disable()
+    try:
+        return make()
+    finally:
+        gc.freeze()
+        gc.enable()
+
+
 class _LazyCommands(MutableMapping[str, Any]):
     """The commands of the group: those already made, and the others made on first use.
     While the group's help is written (`listing`), a command not yet made is shown by a
@@ -119,7 +131,7 @@ class _LazyCommands(MutableMapping[str, Any]):
             if self.listing:
                 kind = HelpGroup if is_group else HelpCommand
                 return kind(name=name, help=HELP(help_key))
-            self.made[name] = make()
+            self.made[name] = _loaded(make)
         return self.made[name]
 
     def __setitem__(self, name: str, command: Any) -> None:

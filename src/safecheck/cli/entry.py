@@ -5,6 +5,7 @@ else runs the typer app (`safecheck.cli.app`)."""
 
 from __future__ import annotations
 
+import gc
 import sys
 
 
@@ -14,6 +15,13 @@ def main() -> None:
 
         sys.stdout.write(f"safecheck {__version__}\n")
         return
-    from safecheck.cli.app import main as run_app  # noqa: PLC0415
-
+    # Loading the command line makes tens of thousands of objects that live until the end and
+    # are no garbage: the collector is kept from walking them again and again (gc.freeze puts
+    # them out of its sight); it runs as usual for what the command then makes.
+    gc.disable()
+    try:
+        from safecheck.cli.app import main as run_app  # noqa: PLC0415
+    finally:
+        gc.freeze()
+        gc.enable()
     run_app()
