@@ -143,13 +143,13 @@ class Host:
     processes: ProcessSource | None = None  # None on a --root scan: no live processes
     runner: CommandRunner | None = None  # None on a --root scan: nothing is run
     _accounts: list[Account] | None = field(default=None, repr=False)
-    # Real folders already seen not to be links, on a disk that is not running (`--root`):
+    # Real folders already seen not to be links during this scan (a Host lives for one):
     # a folder is then checked once per scan instead of once per path under it.
     _folders: set[str] = field(default_factory=set, repr=False, compare=False)
-    # Inspected folders already resolved on such a disk ("etc/systemd/system" -> how): the
+    # Inspected folders already resolved ("etc/systemd/system" -> how): the
     # parts of each path but its last are then walked once per scan, not once per path.
     _walked: dict[str, _Walked] = field(default_factory=dict, repr=False, compare=False)
-    # The paths last located on such a disk, with the stat of what they name when the walk
+    # The paths last located, with the stat of what they name when the walk
     # saw it: a file is read, then its date taken for its entries, without walking again.
     _located: dict[str, _Located] = field(default_factory=dict, repr=False, compare=False)
 
@@ -176,11 +176,13 @@ class Host:
         # Plain strings, not pathlib: this runs for every path of a scan (measured 24 -> 11 us
         # a call, benchmarks/bench_scaling.py).
         names = [p for p in path.split("/") if p and p != "."]
-        if self.live or not names or ".." in names:
+        if not names or ".." in names:
             state: _Walked = ([], [], 0)
         else:
-            # A disk that is not running does not change under us: the folder of a path is
-            # resolved once per scan, then each of its files costs one lstat (its own).
+            # The folder of a path is resolved once per scan, then each of its files costs one
+            # lstat (its own). A Host lives for one scan: on a running system too, remembering
+            # for that fraction of a second that a folder was no link is the same as having
+            # looked a moment earlier (and its root is /: no path can leave it).
             key = "/".join(names[:-1])
             walked = self._walked.get(key) if key else ([], [], 0)
             if walked is None:
@@ -197,7 +199,7 @@ class Host:
             names = names[-1:]
         (_resolved, prefixes, _hops), info, gone = self._walk(path, names, state)
         found = (prefixes[-1] if prefixes else os.fspath(self.root), info, gone and not self.live)
-        return found if self.live else self._remember(path, found)
+        return self._remember(path, found)
 
     def _remember(self, path: str, found: _Located) -> _Located:
         if len(self._located) >= MAX_LOCATED:
@@ -207,7 +209,7 @@ class Host:
 
     def _look(self, candidate: str) -> tuple[os.stat_result | None, bool] | None:
         """The lstat of one real path and whether nothing is there; None when it is a link.
-        On a disk that is not running, a folder is remembered: it is not looked at again."""
+        A folder is remembered for the rest of the scan: it is not looked at again."""
         if candidate in self._folders:
             return None, False
         try:
@@ -216,7 +218,7 @@ class Host:
             return None, True
         if stat.S_ISLNK(info.st_mode):
             return None
-        if stat.S_ISDIR(info.st_mode) and not self.live and len(self._folders) < MAX_KNOWN_FOLDERS:
+        if stat.S_ISDIR(info.st_mode) and len(self._folders) < MAX_KNOWN_FOLDERS:
             self._folders.add(candidate)
         return info, False
 
