@@ -12,7 +12,6 @@ file (a developer's step; tests/catalog/test_compiled.py fails when it is not cu
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from safecheck.catalog.model import (
     PortRange,
     Tool,
 )
+from safecheck.core.fileio import files_digest
 
 FORMAT = 1
 COMPILED_NAME = "catalog.compiled.json"
@@ -38,17 +38,6 @@ PACKAGED_DIR = Path(__file__).parent.parent / "data" / "catalog"
 def compiled_path(catalog_dir: Path) -> Path:
     """Where the compiled form of a catalog folder is kept: beside the folder."""
     return catalog_dir.parent / COMPILED_NAME
-
-
-def sources_digest(files: list[Path]) -> str:
-    """The SHA-256 of the catalog's YAML files: their names and their bytes, in order."""
-    digest = hashlib.sha256()
-    for path in files:
-        name = path.name.encode("utf-8", "surrogateescape")
-        data = path.read_bytes()
-        digest.update(len(name).to_bytes(8, "big") + name)
-        digest.update(len(data).to_bytes(8, "big") + data)
-    return digest.hexdigest()
 
 
 def _platform_json(artifacts: PlatformArtifacts) -> dict[str, list[str]]:
@@ -79,7 +68,7 @@ def compile_catalog(catalog: Catalog, files: list[Path]) -> str:
     """The JSON text that stands for `catalog`, read from `files`."""
     data = {
         "format": FORMAT,
-        "sources_sha256": sources_digest(files),
+        "sources_sha256": files_digest(files),
         "tools": [_tool_json(tool) for tool in catalog],
     }
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
@@ -117,7 +106,7 @@ def load_compiled(folder: Path, files: list[Path]) -> Catalog | None:
         data = json.loads(text)
         if not isinstance(data, dict):
             return None
-        if data.get("format") != FORMAT or data.get("sources_sha256") != sources_digest(files):
+        if data.get("format") != FORMAT or data.get("sources_sha256") != files_digest(files):
             return None
         return Catalog(tools=tuple(_tool(tool, folder) for tool in data["tools"]))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):

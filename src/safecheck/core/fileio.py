@@ -54,15 +54,7 @@ def read_regular(path: Path, max_bytes: int) -> bytes:
             raise IsADirectoryError(errno.EISDIR, "is a folder; give a file", str(path))
         if not stat.S_ISREG(mode):
             raise OSError(errno.EINVAL, NOT_REGULAR, str(path))
-        chunks: list[bytes] = []
-        remaining = max_bytes + 1
-        while remaining > 0:
-            chunk = os.read(fd, min(remaining, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            remaining -= len(chunk)
-        return b"".join(chunks)
+        return read_at_most(fd, max_bytes + 1)
     finally:
         os.close(fd)
 
@@ -419,3 +411,31 @@ def _exposed(path: Path, environ: Mapping[str, str], home: Path | None) -> str |
             if any(_inside(target, form) for target in targets):
                 return key
     return None
+
+
+def files_digest(files: list[Path]) -> str:
+    """The SHA-256 of files' names and bytes, in order: tells whether a compiled form shipped
+    beside data files (the catalog, the finding rules) was made from these very files."""
+    import hashlib  # noqa: PLC0415 - only where a compiled form is checked
+
+    digest = hashlib.sha256()
+    for path in files:
+        name = path.name.encode("utf-8", "surrogateescape")
+        data = path.read_bytes()
+        digest.update(len(name).to_bytes(8, "big") + name)
+        digest.update(len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()
+
+
+def read_at_most(fd: int, size: int) -> bytes:
+    """At most `size` bytes from an open file, in reads of at most 1 MiB (asking one byte more
+    than a limit tells a file that is, or grew, past it)."""
+    chunks: list[bytes] = []
+    remaining = size
+    while remaining > 0:
+        chunk = os.read(fd, min(remaining, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)

@@ -10,7 +10,6 @@ fails when it is not current.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import string
 import sys
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from safecheck.core.errors import DataError, Problem
+from safecheck.core.fileio import files_digest
 from safecheck.core.i18n import LANGUAGES, LocalizedText, Translator
 from safecheck.core.model import Confidence, Evidence, Finding, Severity
 from safecheck.core.yamlio import (
@@ -203,17 +203,6 @@ def compiled_rules_path(folder: Path) -> Path:
     return folder.parent / "rules.compiled.json"
 
 
-def rules_digest(files: list[Path]) -> str:
-    """The SHA-256 of the rule files: their names and their bytes, in order."""
-    digest = hashlib.sha256()
-    for path in files:
-        name = path.name.encode("utf-8", "surrogateescape")
-        data = path.read_bytes()
-        digest.update(len(name).to_bytes(8, "big") + name)
-        digest.update(len(data).to_bytes(8, "big") + data)
-    return digest.hexdigest()
-
-
 def _rule_json(rule: Rule) -> dict[str, Any]:
     return {
         "id": rule.id,
@@ -248,7 +237,7 @@ def compile_rules(files: list[Path]) -> str:
     rules, version = _parse_all(files)
     data = {
         "format": COMPILED_FORMAT,
-        "sources_sha256": rules_digest(files),
+        "sources_sha256": files_digest(files),
         "version": version,
         "rules": [_rule_json(rule) for rule in rules.values()],
     }
@@ -262,7 +251,7 @@ def load_compiled_rules(folder: Path, files: list[Path]) -> tuple[dict[str, Rule
         data = json.loads(compiled_rules_path(folder).read_text(encoding="utf-8"))
         if not isinstance(data, dict) or data.get("format") != COMPILED_FORMAT:
             return None
-        if data.get("sources_sha256") != rules_digest(files):
+        if data.get("sources_sha256") != files_digest(files):
             return None
         rules = {rule.id: rule for rule in (_rule_of(item) for item in data["rules"])}
         return rules, str(data["version"])

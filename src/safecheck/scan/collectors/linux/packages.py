@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from urllib.parse import quote
 
 from safecheck.core.entries import Entry
+from safecheck.core.fileio import read_at_most
 from safecheck.scan.collectors.base import CollectorResult, Status
 from safecheck.scan.collectors.host import DirEntry, Host, ReadError, ReadProblem
 
@@ -188,15 +189,7 @@ def _read_at(folder: int, name: str, limit: int) -> bytes | None:
         found = os.fstat(fd)
         if not stat.S_ISREG(found.st_mode) or found.st_size > limit:
             return None
-        chunks: list[bytes] = []
-        remaining = limit + 1  # one byte more tells a file that grew past the limit
-        while remaining > 0:
-            chunk = os.read(fd, min(remaining, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            remaining -= len(chunk)
-        data = b"".join(chunks)
+        data = read_at_most(fd, limit + 1)  # one byte more tells a file that grew past it
         return data if len(data) <= limit else None
     except OSError:
         return None
