@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from safecheck.core.entries import Entry, Hit
 from safecheck.core.i18n import Translator
-from safecheck.core.model import Confidence, Evidence, Finding, Severity
+from safecheck.core.model import Evidence, Finding
 from safecheck.report.rules import Rule
 
 MAX_EVIDENCE = 25  # per finding: enough to act on, not a wall of text
@@ -119,9 +119,7 @@ def findings_from_hits(
         )
         left_out = len(evidence) - MAX_EVIDENCE  # counted, so the report can say so
         findings.append(replace(finding, evidence_left_out=left_out) if left_out > 0 else finding)
-    severity = {level: level.rank for level in Severity}  # `rank` looks its enum through
-    confidence = {level: level.rank for level in Confidence}
-    findings.sort(key=lambda f: (-severity[f.severity], -confidence[f.confidence], f.id, f.title))
+    findings.sort(key=lambda f: (-f.severity.rank, -f.confidence.rank, f.id, f.title))
     return findings
 
 
