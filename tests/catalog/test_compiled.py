@@ -13,12 +13,12 @@ import pytest
 from safecheck.catalog import packaged
 from safecheck.catalog.compiled import (
     PACKAGED_DIR,
+    catalog_files,
     compile_catalog,
     compiled_path,
     load_compiled,
-    yaml_files,
 )
-from safecheck.catalog.loader import catalog_files, load_catalog, packaged_catalog_dir
+from safecheck.catalog.loader import load_catalog, packaged_catalog_dir
 from safecheck.catalog.model import Catalog
 from safecheck.catalog.packaged import packaged_catalog
 from safecheck.core.errors import DataError
@@ -40,16 +40,15 @@ def _copy(tmp_path: Path) -> Path:
 
 def test_the_packaged_catalog_dir_is_the_loaders() -> None:
     assert packaged_catalog_dir() == PACKAGED_DIR
-    assert yaml_files(PACKAGED_DIR) == catalog_files([PACKAGED_DIR])
 
 
 def test_the_shipped_compiled_catalog_is_current() -> None:
-    found = load_compiled(PACKAGED_DIR, yaml_files(PACKAGED_DIR))
+    found = load_compiled(PACKAGED_DIR, catalog_files([PACKAGED_DIR]))
     assert found is not None, REGENERATE
 
 
 def test_the_compiled_catalog_is_the_validated_yaml() -> None:
-    found = load_compiled(PACKAGED_DIR, yaml_files(PACKAGED_DIR))
+    found = load_compiled(PACKAGED_DIR, catalog_files([PACKAGED_DIR]))
     validated = _validated(PACKAGED_DIR)
     assert found is not None, REGENERATE
     assert found.tools == validated.tools  # every field: names, texts, artifacts, file and line
@@ -59,7 +58,7 @@ def test_the_compiled_catalog_is_the_validated_yaml() -> None:
 
 
 def test_the_shipped_file_is_what_compiling_gives_now() -> None:
-    files = yaml_files(PACKAGED_DIR)
+    files = catalog_files([PACKAGED_DIR])
     text = compile_catalog(_validated(PACKAGED_DIR), files)
     assert compiled_path(PACKAGED_DIR).read_text(encoding="utf-8") == text, REGENERATE
 
@@ -68,11 +67,11 @@ def test_an_edited_yaml_is_validated_again_not_read_stale(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = _copy(tmp_path)
-    assert load_compiled(folder, yaml_files(folder)) is not None
+    assert load_compiled(folder, catalog_files([folder])) is not None
     target = folder / "keylogger.yaml"
     text = target.read_text(encoding="utf-8")
     target.write_text(text.replace("name: logkeys", "name: logkeys-renamed", 1), encoding="utf-8")
-    assert load_compiled(folder, yaml_files(folder)) is None
+    assert load_compiled(folder, catalog_files([folder])) is None
     monkeypatch.setattr(packaged, "PACKAGED_DIR", folder)
     catalog = packaged_catalog()
     tool = catalog.get("logkeys")
@@ -83,10 +82,10 @@ def test_an_edited_yaml_is_validated_again_not_read_stale(
 def test_an_added_or_removed_file_makes_it_stale(tmp_path: Path) -> None:
     folder = _copy(tmp_path)
     shutil.copy(folder / "tunnel.yaml", folder / "zz-more.yaml")
-    assert load_compiled(folder, yaml_files(folder)) is None
+    assert load_compiled(folder, catalog_files([folder])) is None
     (folder / "zz-more.yaml").unlink()
     (folder / "tunnel.yaml").unlink()
-    assert load_compiled(folder, yaml_files(folder)) is None
+    assert load_compiled(folder, catalog_files([folder])) is None
 
 
 def test_a_stale_catalog_with_mistakes_is_refused(
@@ -106,19 +105,19 @@ def test_a_stale_catalog_with_mistakes_is_refused(
 def test_a_damaged_compiled_file_is_not_used(tmp_path: Path, content: str) -> None:
     folder = _copy(tmp_path)
     compiled_path(folder).write_text(content, encoding="utf-8")
-    assert load_compiled(folder, yaml_files(folder)) is None
+    assert load_compiled(folder, catalog_files([folder])) is None
 
 
 def test_a_missing_compiled_file_is_not_used(tmp_path: Path) -> None:
     folder = _copy(tmp_path)
     compiled_path(folder).unlink()
-    assert load_compiled(folder, yaml_files(folder)) is None
+    assert load_compiled(folder, catalog_files([folder])) is None
 
 
 def test_compiling_a_copy_gives_the_same_tools_with_the_copys_paths(tmp_path: Path) -> None:
     folder = _copy(tmp_path)
     compiled_path(folder).unlink()
-    files = yaml_files(folder)
+    files = catalog_files([folder])
     validated = _validated(folder)
     compiled_path(folder).write_text(compile_catalog(validated, files), encoding="utf-8")
     found = load_compiled(folder, files)

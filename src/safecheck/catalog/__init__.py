@@ -16,9 +16,9 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from safecheck.catalog.compiled import catalog_files
     from safecheck.catalog.index import CatalogIndex, Match
     from safecheck.catalog.loader import (
-        catalog_files,
         load_catalog,
         packaged_catalog_dir,
         validate_catalog,
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 _HOMES = {
     "CatalogIndex": "index",
     "Match": "index",
-    "catalog_files": "loader",
+    "catalog_files": "compiled",
     "load_catalog": "loader",
     "packaged_catalog_dir": "loader",
     "validate_catalog": "loader",

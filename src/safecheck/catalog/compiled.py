@@ -13,6 +13,7 @@ file (a developer's step; tests/catalog/test_compiled.py fails when it is not cu
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +114,13 @@ def load_compiled(folder: Path, files: list[Path]) -> Catalog | None:
         return None
 
 
-def yaml_files(folder: Path) -> list[Path]:
-    """The catalog files of a folder, in the order the loader reads them."""
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
+def catalog_files(paths: Iterable[Path]) -> list[Path]:
+    """Expand folders into their *.yaml files, in a stable order (the order they are read,
+    validated and hashed in)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml")))
+        else:
+            files.append(path)
+    return files

@@ -20,7 +20,7 @@ from typing import TypeVar
 
 import yaml
 
-from safecheck.catalog.compiled import PACKAGED_DIR, load_compiled
+from safecheck.catalog.compiled import PACKAGED_DIR, catalog_files, load_compiled
 from safecheck.catalog.index import (
     WINDOWS_FOLDERS,
     domain_key,
@@ -184,17 +184,6 @@ GENERIC_REGISTRY_KEYS = frozenset(
 def packaged_catalog_dir() -> Path:
     """The catalog shipped with safecheck."""
     return PACKAGED_DIR
-
-
-def catalog_files(paths: Iterable[Path]) -> list[Path]:
-    """Expand folders into their *.yaml files, in a stable order."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml")))
-        else:
-            files.append(path)
-    return files
 
 
 @dataclass(frozen=True)
@@ -646,7 +635,7 @@ def validate_catalog(paths: Iterable[Path]) -> tuple[list[Tool], list[Problem]]:
 def load_catalog(paths: list[Path] | None = None) -> Catalog:
     """The catalog (the packaged one by default), or DataError listing every problem. The
     packaged catalog is read from its compiled form when that was made from these very files
-    (safecheck.catalog.compiled)."""
+    (safecheck.catalog.compiled; a scan asks `catalog.packaged`, which does not load us)."""
     if paths is None:
         folder = packaged_catalog_dir()
         compiled = load_compiled(folder, catalog_files([folder]))

@@ -12,10 +12,10 @@ import sys
 
 from safecheck.catalog.compiled import (
     PACKAGED_DIR,
+    catalog_files,
     compile_catalog,
     compiled_path,
     load_compiled,
-    yaml_files,
 )
 from safecheck.catalog.model import Catalog
 
@@ -25,7 +25,7 @@ def packaged_catalog() -> Catalog:
     else the YAML, validated (DataError when it has problems)."""
     folder = PACKAGED_DIR
     try:
-        found = load_compiled(folder, yaml_files(folder))
+        found = load_compiled(folder, catalog_files([folder]))
     except OSError:
         found = None
     if found is not None:
@@ -40,7 +40,7 @@ def main() -> int:
     from safecheck.catalog.loader import validate_catalog  # noqa: PLC0415
 
     folder = PACKAGED_DIR
-    files = yaml_files(folder)
+    files = catalog_files([folder])
     tools, problems = validate_catalog(files)
     if problems:
         for problem in problems:
