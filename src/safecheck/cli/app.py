@@ -9,7 +9,6 @@ ours (`help_screen`), not typer's.
 
 from __future__ import annotations
 
-import gc
 import importlib
 import os
 from collections.abc import Callable, Iterator, MutableMapping
@@ -31,6 +30,7 @@ from safecheck.cli.common import (
     languages_text,
 )
 from safecheck.cli.help_screen import HelpCommand, HelpGroup
+from safecheck.cli.loading import loaded_code
 from safecheck.cli.output import OutputOptions
 from safecheck.core.i18n import DEFAULT_LANGUAGE, Translator, language_from_environment
 from safecheck.report.render.formats import ReportFormat
@@ -102,17 +102,6 @@ LAZY_COMMANDS: dict[str, tuple[Callable[[], Any], str, bool] | None] = {
 }
 
 
-def _loaded(make: Callable[[], Any]) -> Any:
-    """A command made with its code loaded (see `safecheck.cli.entry`): its modules' objects
-    live until the end, so the garbage collector is kept from walking them again."""
-    gc.disable()
-    try:
-        return make()
-    finally:
-        gc.freeze()
-        gc.enable()
-
-
 class _LazyCommands(MutableMapping[str, Any]):
     """The commands of the group: those already made, and the others made on first use.
     While the group's help is written (`listing`), a command not yet made is shown by a
@@ -131,7 +120,7 @@ class _LazyCommands(MutableMapping[str, Any]):
             if self.listing:
                 kind = HelpGroup if is_group else HelpCommand
                 return kind(name=name, help=HELP(help_key))
-            self.made[name] = _loaded(make)
+            self.made[name] = loaded_code(make)  # its modules load now
         return self.made[name]
 
     def __setitem__(self, name: str, command: Any) -> None:

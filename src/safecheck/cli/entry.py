@@ -5,8 +5,19 @@ else runs the typer app (`safecheck.cli.app`)."""
 
 from __future__ import annotations
 
-import gc
 import sys
+from typing import TYPE_CHECKING
+
+from safecheck.cli.loading import loaded_code
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+
+def _app_main() -> Callable[[], None]:
+    from safecheck.cli.app import main as run_app  # noqa: PLC0415
+
+    return run_app
 
 
 def main() -> None:
@@ -15,13 +26,4 @@ def main() -> None:
 
         sys.stdout.write(f"safecheck {__version__}\n")
         return
-    # Loading the command line makes tens of thousands of objects that live until the end and
-    # are no garbage: the collector is kept from walking them again and again (gc.freeze puts
-    # them out of its sight); it runs as usual for what the command then makes.
-    gc.disable()
-    try:
-        from safecheck.cli.app import main as run_app  # noqa: PLC0415
-    finally:
-        gc.freeze()
-        gc.enable()
-    run_app()
+    loaded_code(_app_main)()
