@@ -24,7 +24,7 @@ from safecheck.core.runner import CommandRunner
 
 MAX_LINK_HOPS = 40
 # Read only, never wait (a FIFO), never follow a link put in place of the file after the walk.
-_OPEN_FLAGS = (
+READ_FLAGS = (
     os.O_RDONLY
     | getattr(os, "O_NONBLOCK", 0)
     | getattr(os, "O_NOFOLLOW", 0)
@@ -324,7 +324,7 @@ class Host:
         if whole_limit is not None and info.st_size > whole_limit:
             raise ReadError(path, ReadProblem.TOO_LARGE, f"{info.st_size} bytes")
         try:
-            fd = os.open(real, _OPEN_FLAGS)
+            fd = os.open(real, READ_FLAGS)
         except OSError as exc:
             raise ReadError(path, _problem_of(exc), exc.strerror or "") from None
         return self._chunks_of(path, fd, limit, size)

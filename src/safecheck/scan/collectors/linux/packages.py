@@ -26,7 +26,7 @@ from urllib.parse import quote
 from safecheck.core.entries import Entry
 from safecheck.core.fileio import read_at_most
 from safecheck.scan.collectors.base import CollectorResult, Status
-from safecheck.scan.collectors.host import DirEntry, Host, ReadError, ReadProblem
+from safecheck.scan.collectors.host import READ_FLAGS, DirEntry, Host, ReadError, ReadProblem
 
 COLLECTOR_ID = "linux.packages"
 
@@ -171,10 +171,8 @@ def _dpkg_entries(host: Host, result: CollectorResult) -> bool:
     return True
 
 
-# Opening a .list file by name inside the folder opened once: no path resolution and no link
-# followed (the folder itself was resolved inside the inspected root).
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-_OPEN_FLAGS |= getattr(os, "O_NOCTTY", 0)
+# Opening a .list file by name inside the folder opened once (with the Host's flags): no path
+# resolution and no link followed (the folder itself was resolved inside the inspected root).
 _BY_FOLDER = os.open in os.supports_dir_fd and bool(getattr(os, "O_NOFOLLOW", 0))
 
 
@@ -182,7 +180,7 @@ def _read_at(folder: int, name: str, limit: int) -> bytes | None:
     """A regular file of the folder opened as `folder`, at most `limit` bytes; None when it is
     not a regular file (a link, a FIFO), is larger, or cannot be read."""
     try:
-        fd = os.open(name, _OPEN_FLAGS, dir_fd=folder)
+        fd = os.open(name, READ_FLAGS, dir_fd=folder)
     except OSError:
         return None
     try:
