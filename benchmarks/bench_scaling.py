@@ -39,7 +39,6 @@ import os
 import pstats
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -455,15 +454,8 @@ def command_cost(root: Path, warm_up: bool = False) -> tuple[float, float]:
     argv = [*bench_scan.safecheck_command(), "scan", "--root", str(root), "--format", "json"]
     argv += ["-o", "-"]
     env = bench_scan.child_environment(Path(tempfile.gettempdir()) / "safecheck-bench-pycache")
-    start = time.perf_counter()
-    child = subprocess.Popen(  # noqa: S603 - our own command, no shell
-        argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
-    )
-    _pid, status, usage = os.wait4(child.pid, 0)
-    elapsed = time.perf_counter() - start
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode not in (0, 1):  # 1: findings at or above --fail-on
-        raise SystemExit(f"{' '.join(argv)} exited with {child.returncode}")
+    # exit status 1: findings at or above --fail-on
+    elapsed, usage = bench_scan.run_child(argv, env, ok=(0, 1))
     return elapsed, usage.ru_maxrss / 1024  # kilobytes on Linux
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -160,16 +161,25 @@ def run_process(argv: Sequence[str], env: dict[str, str]) -> float:
 def run_process_timed(argv: Sequence[str], env: dict[str, str]) -> Timing:
     """Wall and CPU time (user + system, from the kernel's accounting of the child) of a
     command, its output thrown away; it must succeed."""
+    elapsed, usage = run_child(argv, env)
+    return elapsed, usage.ru_utime + usage.ru_stime
+
+
+def run_child(
+    argv: Sequence[str], env: dict[str, str], ok: tuple[int, ...] = (0,)
+) -> tuple[float, resource.struct_rusage]:
+    """Wall time of a command (its output thrown away) and the kernel's accounting of it
+    (`resource.struct_rusage`: CPU time, peak memory); it must exit with one of `ok`."""
     start = time.perf_counter()
     child = subprocess.Popen(  # noqa: S603 - our own commands, no shell
         list(argv), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
     )
     _pid, status, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - start
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode != 0:
-        raise SystemExit(f"{' '.join(argv)} exited with {child.returncode}")
-    return elapsed, usage.ru_utime + usage.ru_stime
+    code = os.waitstatus_to_exitcode(status)
+    if code not in ok:
+        raise SystemExit(f"{' '.join(argv)} exited with {code}")
+    return elapsed, usage
 
 
 def safecheck_command() -> list[str]:

@@ -28,7 +28,6 @@ import pty
 import select
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,6 +36,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench_scan import child_environment, describe_machine, safecheck_command
+from bench_scan import run_process_timed as run_process
 
 AIM_RATIO = 1.5
 FLOOR_IMPORTS = "import typer, rich.console, psutil, yaml"
@@ -45,20 +45,6 @@ BRIEFING_TIMEOUT = 60.0
 
 
 Timing = tuple[float, float]  # (wall seconds, CPU seconds)
-
-
-def run_process(argv: list[str], env: dict[str, str]) -> Timing:
-    """Wall and CPU time of a command, its output thrown away; it must succeed."""
-    start = time.perf_counter()
-    child = subprocess.Popen(  # noqa: S603 - our own commands, no shell
-        argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
-    )
-    _pid, status, usage = os.wait4(child.pid, 0)
-    elapsed = time.perf_counter() - start
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode != 0:
-        raise SystemExit(f"{' '.join(argv)} exited with {child.returncode}")
-    return elapsed, usage.ru_utime + usage.ru_stime
 
 
 def until_output(argv: list[str], env: dict[str, str], marker: bytes) -> Timing:
