@@ -24,11 +24,15 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from safecheck.core.i18n import Translator
-from safecheck.phone.android.adb import BATCHED, Adb
-from safecheck.phone.run import run_phone_check
-
 HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE.parent / "tests"), str(HERE.parent / "tests" / "phone" / "android")]
+
+from phone_fake_adb import play_batch  # noqa: E402
+
+from safecheck.core.i18n import Translator  # noqa: E402
+from safecheck.phone.android.adb import BATCHED, Adb  # noqa: E402
+from safecheck.phone.run import run_phone_check  # noqa: E402
+
 CLEAN = HERE.parent / "tests" / "fixtures" / "adb" / "clean"
 SERIAL = "2B121FDH2006ZJ"
 NOW = datetime(2024, 3, 10, 11, 2, 0, tzinfo=UTC)  # the recording's clock
@@ -127,18 +131,7 @@ class SimulatedAdb:
         time.sleep(self.latency)
         args = argv[4:] if argv[:2] == ["adb", "-s"] else argv[1:]
         if len(args) == 1 and "; " in args[0]:  # a batch: play it as the phone's shell
-            out: list[str] = []
-            status = saved = 0
-            for statement in args[0].split("; "):
-                if statement == "r=$?":
-                    saved = status
-                elif statement == "echo" or statement.startswith("echo "):
-                    out.append(statement[5:].replace("$r", str(saved)) + "\n")
-                    status = 0
-                else:
-                    status, text = self._one(statement.split(" "))
-                    out.append(text)
-            return 0, "".join(out)
+            return 0, play_batch(args[0], self._one)
         return self._one(args)
 
 

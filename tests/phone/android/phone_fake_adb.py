@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import stat
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -77,6 +78,24 @@ if len(args) == 1 and "; " in args[0]:  # a batch: a tiny shell
     sys.exit(0)
 sys.exit(replay(args))
 """
+
+
+def play_batch(script: str, answer: Callable[[list[str]], tuple[int, str]]) -> str:
+    """What the phone's shell prints for a batch, in-process (the fake program above does the
+    same): each `echo` prints its words (with `$r`), each other statement is `answer`ed as a
+    single command, and `r=$?` keeps its exit status."""
+    out: list[str] = []
+    status = saved = 0
+    for statement in script.split("; "):
+        if statement == "r=$?":
+            saved = status
+        elif statement == "echo" or statement.startswith("echo "):
+            out.append(statement[5:].replace("$r", str(saved)) + "\n")
+            status = 0
+        else:
+            status, text = answer(statement.split(" "))
+            out.append(text)
+    return "".join(out)
 
 
 def install_fake_adb(folder: Path) -> Path:

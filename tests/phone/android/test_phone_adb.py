@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from phone_fake_adb import install_fake_adb, make_adb, use_scenario
+from phone_fake_adb import install_fake_adb, make_adb, play_batch, use_scenario
 
 from safecheck.core.model import CoverageStatus
 from safecheck.core.runner import OUTPUT_CUT
@@ -137,18 +137,7 @@ class ShellRunner:
 
     def run(self, argv: list[str], timeout: float = 10.0) -> tuple[int, str]:
         self.calls.append(argv)
-        out: list[str] = []
-        status = saved = 0
-        for statement in argv[-1].split("; "):
-            if statement == "r=$?":
-                saved = status
-            elif statement == "echo" or statement.startswith("echo "):
-                out.append(statement[5:].replace("$r", str(saved)) + "\n")
-                status = 0
-            else:
-                status, text = self.answers[tuple(statement.split(" "))]
-                out.append(text)
-        return 0, "".join(out)
+        return 0, play_batch(argv[-1], lambda words: self.answers[tuple(words)])
 
 
 def test_a_batch_is_one_adb_call_of_allowed_commands_only() -> None:
