@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable
 from dataclasses import replace
@@ -16,7 +17,6 @@ from rich.text import Text
 
 from safecheck.checkup.checklist.answers_file import ScriptedAsker, load_answers_file
 from safecheck.checkup.checklist.loader import load_checklists
-from safecheck.checkup.checklist.model import ChecklistSet
 from safecheck.checkup.run import build_report, run_checkup
 from safecheck.cli.common import err_console, out_console, use_language
 from safecheck.cli.output import OutputOptions, write_report
@@ -224,15 +224,9 @@ def run(
     install_quick_exit_on_interrupt()
     console = err_console(soft_wrap=False)
     t = use_language(Translator(lang or ask_language(console)))
-    loaded: list[ChecklistSet] = [given] if given else []
-
-    def load_packaged() -> None:
-        if not loaded:
-            loaded.append(load_checklists(None))
-
-    show_briefing(console, t, country, load_packaged)
-    load_packaged()  # (a stand-in briefing in tests may not call it)
-    checklists = loaded[0]
+    packaged = functools.cache(lambda: load_checklists(None))
+    show_briefing(console, t, country, None if given else packaged)
+    checklists = given or packaged()  # loaded once: during the briefing, or now
     answers = run_checkup(checklists, TerminalAsker(console, t, advocate))
     parts: list[Reading] = [
         lambda tt: build_report(checklists, answers, tt, country.code, advocate)
