@@ -299,8 +299,9 @@ def rules_reference(lang: str = "en") -> str:
 def _write_compiled() -> None:
     folder = packaged_rules_dir()
     target = compiled_rules_path(folder)
-    target.write_text(compile_rules(rule_files(folder)), encoding="utf-8")
-    print(f"{target}: {len(_parse_all(rule_files(folder))[0])} rules")
+    text = compile_rules(rule_files(folder))
+    target.write_text(text, encoding="utf-8")
+    print(f"{target}: {len(json.loads(text)['rules'])} rules")
 
 
 if __name__ == "__main__":
